@@ -1,0 +1,42 @@
+/**
+ * The VS Code client: starts the Falco rules language server and gives YAML
+ * files that hold Falco rules the `falco-rules` language. All Falco knowledge
+ * is in the server.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { looksLikeFalcoRules } from '../../server/src/core/detect';
+
+const LANGUAGE_ID = 'falco-rules';
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath(path.join('out', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: LANGUAGE_ID }],
+    synchronize: { configurationSection: 'falco' },
+    initializationOptions: vscode.workspace.getConfiguration('falco'),
+  };
+  client = new LanguageClient('falco', 'Falco Rules', serverOptions, clientOptions);
+
+  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(detectFalcoRules));
+  vscode.workspace.textDocuments.forEach(detectFalcoRules);
+  await client.start();
+}
+
+/** Switches a plain YAML document to the Falco rules language when its first item is a rule, macro or list. */
+function detectFalcoRules(document: vscode.TextDocument): void {
+  if (document.languageId !== 'yaml') return;
+  if (looksLikeFalcoRules(document.getText())) {
+    void vscode.languages.setTextDocumentLanguage(document, LANGUAGE_ID);
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

@@ -1,0 +1,168 @@
+/**
+ * The `falco-pci` command: checks rules files from the command line through
+ * the same language core as the editor.
+ *
+ *   falco-pci lint [--format text|json] [--no-default-rules] PATH...
+ *
+ * Exit status: 0 when no error was found, 1 when at least one was, 2 on a
+ * usage error.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { RulesWorkspace } from '../core/workspace';
+import type { Diagnostic } from '../core/types';
+
+const USAGE = `Usage: falco-pci lint [--format text|json] [--no-default-rules] PATH...
+
+Checks Falco rules files and prints one line per problem:
+  file:line:column: severity code message
+
+Options:
+  --format text|json    output format (default: text). json prints one array of
+                        {file, line, column, endLine, endColumn, severity, code, message}
+                        with 1-based lines and columns, end exclusive, columns in UTF-16 units.
+  --no-default-rules    do not load the bundled falco_rules.yaml before the given files
+                        (by default its macros and lists are visible, as Falco loads it first).
+  -h, --help            print this help.
+
+PATH is a rules file or a folder; a folder contributes its *.yaml and *.yml files, sorted by path.
+Exit status: 0 no error, 1 at least one error, 2 usage error.`;
+
+export interface CliDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Diagnostic['severity'];
+  code: string;
+  message: string;
+}
+
+interface LintOptions {
+  format: 'text' | 'json';
+  useDefaultRules: boolean;
+  paths: string[];
+}
+
+class UsageError extends Error {}
+
+function parseArguments(args: string[]): LintOptions | 'help' {
+  if (args.length === 0 || args[0] === '-h' || args[0] === '--help') return 'help';
+  const [command, ...rest] = args;
+  if (command !== 'lint') throw new UsageError(`Unknown command '${command}'. The only command is 'lint'.`);
+  const options: LintOptions = { format: 'text', useDefaultRules: true, paths: [] };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === '-h' || arg === '--help') return 'help';
+    if (arg === '--no-default-rules') options.useDefaultRules = false;
+    else if (arg === '--format' || arg.startsWith('--format=')) {
+      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : rest[++i];
+      if (value !== 'text' && value !== 'json') throw new UsageError(`Invalid value '${value ?? ''}' for --format: use 'text' or 'json'.`);
+      options.format = value;
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new UsageError(`Unknown option '${arg}'. Run 'falco-pci --help' for the options.`);
+    } else options.paths.push(arg);
+  }
+  if (options.paths.length === 0) throw new UsageError('No file or folder to check. Give at least one PATH.');
+  return options;
+}
+
+/** Expands folders into their rules files, keeping the command-line order. */
+function expandPaths(paths: string[], unreadable: Array<{ file: string; message: string }>): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    let stats;
+    try {
+      stats = statSync(path);
+    } catch (error) {
+      unreadable.push({ file: path, message: `Cannot read '${path}': ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : String(error)}. Check the path.` });
+      continue;
+    }
+    if (stats.isDirectory()) {
+      const entries = readdirSync(path, { withFileTypes: true })
+        .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name) && !/\.falco-tests\.ya?ml$/.test(e.name))
+        .map((e) => join(path, e.name))
+        .sort();
+      files.push(...entries);
+    } else files.push(path);
+  }
+  return files;
+}
+
+/** Checks `paths` and returns every diagnostic with 1-based positions. */
+export function lintPaths(paths: string[], useDefaultRules: boolean): CliDiagnostic[] {
+  const unreadable: Array<{ file: string; message: string }> = [];
+  const files = expandPaths(paths, unreadable);
+  const workspace = new RulesWorkspace({ useDefaultRules });
+  const texts = new Map<string, TextDocument>();
+  for (const file of files) {
+    const uri = resolve(file);
+    if (texts.has(uri)) continue;
+    try {
+      const text = readFileSync(file, 'utf8');
+      texts.set(uri, TextDocument.create(uri, 'falco-rules', 0, text));
+      workspace.setFile(uri, text);
+    } catch (error) {
+      unreadable.push({ file, message: `Cannot read '${file}': ${(error as NodeJS.ErrnoException).code ?? String(error)}. Check that it is a readable file.` });
+    }
+  }
+
+  const results: CliDiagnostic[] = unreadable.map((u) => ({ file: u.file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'file-read-error', message: u.message }));
+  for (const [uri, textDocument] of texts) {
+    const display = relative(process.cwd(), uri) || uri;
+    let diagnostics: Diagnostic[];
+    try {
+      diagnostics = workspace.diagnostics(uri);
+    } catch (error) {
+      results.push({ file: display, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'internal-error', message: `The checker failed on this file: ${String(error)}. Please report this with the file.` });
+      continue;
+    }
+    for (const diagnostic of diagnostics) {
+      const start = textDocument.positionAt(diagnostic.span.start);
+      const end = textDocument.positionAt(diagnostic.span.end);
+      results.push({
+        file: display,
+        line: start.line + 1,
+        column: start.character + 1,
+        endLine: end.line + 1,
+        endColumn: end.character + 1,
+        severity: diagnostic.severity,
+        code: diagnostic.code,
+        message: diagnostic.message,
+      });
+    }
+  }
+  return results;
+}
+
+export function main(args: string[]): number {
+  let options: LintOptions | 'help';
+  try {
+    options = parseArguments(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`falco-pci: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+
+  const diagnostics = lintPaths(options.paths, options.useDefaultRules);
+  if (options.format === 'json') {
+    process.stdout.write(`${JSON.stringify(diagnostics, null, 2)}\n`);
+  } else {
+    const lines = diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code} ${d.message}`);
+    if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
+    const count = (severity: string) => diagnostics.filter((d) => d.severity === severity).length;
+    process.stderr.write(`${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s)\n`);
+  }
+  return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,396 @@
+/**
+ * A set of rules files in Falco's load order, analysed together.
+ *
+ * Falco loads files one after another into one collection: a rule sees every
+ * macro loaded so far, a macro sees only macros defined before it, conditions
+ * see every list loaded so far, and a later file may append to or replace an
+ * earlier item (falco userspace/engine/rule_loader_compiler.cpp). The program
+ * computes each file's diagnostics as of the moment Falco loads that file.
+ */
+import type { Diagnostic } from '../types';
+import type { ScalarMap } from '../yaml/scalar-map';
+import { toDocumentSpan } from '../yaml/scalar-map';
+import type { RulesDocument, RulesItem } from '../document/model';
+import type { Expr } from '../condition/ast';
+import { isScalar, isSeq, Scalar } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import { checkItemStructure, isRuleUpdate, parseYamlCppBool, scalarText } from '../checks/structure';
+import { checkCondition, ConditionFacts, ConditionScope, eventSetCount } from '../checks/condition';
+import { checkOutput } from '../checks/output';
+import { parseCondition } from '../condition/parser';
+import { knownSources } from '../catalog';
+import { didYouMean, suggest } from '../util/suggest';
+
+export interface ProgramFile {
+  document: RulesDocument;
+  /** False for files loaded only for their definitions (the bundled default ruleset). */
+  reportDiagnostics: boolean;
+}
+
+export interface Definition {
+  kind: 'macro' | 'list' | 'rule';
+  name: string;
+  item: RulesItem;
+  fileIndex: number;
+  /** Position in the whole load order. */
+  order: number;
+  /** True for `override`/`append` items that change an earlier definition. */
+  isUpdate: boolean;
+}
+
+const NO_EVTTYPE_THRESHOLD = 100;
+
+export class Program {
+  readonly files: ProgramFile[];
+  private readonly definitions = new Map<string, Definition[]>();
+  private readonly itemOrder = new Map<RulesItem, { fileIndex: number; order: number }>();
+  private readonly macroExprCache = new Map<RulesItem, Expr | undefined>();
+  private readonly listItemCache = new Map<string, readonly string[] | undefined>();
+  private readonly diagnosticsCache = new Map<string, Diagnostic[]>();
+  private usage: { macrosUsedByRules: Set<string>; referencedMacros: Set<string>; referencedLists: Set<string> } | undefined;
+
+  constructor(files: ProgramFile[]) {
+    this.files = files;
+    let order = 0;
+    files.forEach((file, fileIndex) => {
+      for (const item of file.document.items) {
+        this.itemOrder.set(item, { fileIndex, order });
+        if ((item.kind === 'macro' || item.kind === 'list' || item.kind === 'rule') && item.name !== undefined) {
+          const key = `${item.kind}:${item.name}`;
+          const list = this.definitions.get(key) ?? [];
+          const isUpdate = item.kind === 'rule' ? isRuleUpdate(item) || !item.get('condition') : !!item.get('override') || isAppendItem(item);
+          list.push({ kind: item.kind, name: item.name, item, fileIndex, order, isUpdate });
+          this.definitions.set(key, list);
+        }
+        order++;
+      }
+    });
+  }
+
+  /** Every definition of `name` of `kind`, in load order. */
+  definitionsOf(kind: Definition['kind'], name: string): readonly Definition[] {
+    return this.definitions.get(`${kind}:${name}`) ?? [];
+  }
+
+  /** Names of all macros or lists loaded up to and including file `fileIndex`. */
+  namesOf(kind: Definition['kind'], fileIndex = this.files.length - 1): string[] {
+    const names: string[] = [];
+    for (const [key, defs] of this.definitions) {
+      if (key.startsWith(`${kind}:`) && defs.some((d) => d.fileIndex <= fileIndex)) names.push(defs[0]!.name);
+    }
+    return names;
+  }
+
+  fileIndexOf(uri: string): number {
+    return this.files.findIndex((f) => f.document.uri === uri);
+  }
+
+  /** Diagnostics of one file, computed once per program. */
+  diagnostics(uri: string): Diagnostic[] {
+    const cached = this.diagnosticsCache.get(uri);
+    if (cached) return cached;
+    const fileIndex = this.fileIndexOf(uri);
+    if (fileIndex === -1) return [];
+    const document = this.files[fileIndex]!.document;
+    const problems: Diagnostic[] = [...document.problems];
+    for (const item of document.items) {
+      problems.push(...checkItemStructure(item));
+      if (item.hasSyntaxErrors) continue;
+      this.checkItemSemantics(item, fileIndex, problems);
+    }
+    this.checkUnused(document, fileIndex, problems);
+    problems.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+    this.diagnosticsCache.set(uri, problems);
+    return problems;
+  }
+
+  /** The scope a condition of `item` sees, as Falco's load order decides it. */
+  scopeFor(item: RulesItem, fileIndex: number): ConditionScope {
+    const position = this.itemOrder.get(item) ?? { fileIndex, order: Number.MAX_SAFE_INTEGER };
+    const isMacro = item.kind === 'macro';
+    const source = item.kind === 'rule' ? this.ruleSource(item) : undefined;
+    return {
+      source,
+      usedByRule: isMacro && item.name !== undefined ? this.computeUsage().macrosUsedByRules.has(item.name) : false,
+      macroState: (name) => {
+        const defs = this.definitionsOf('macro', name).filter((d) => d.fileIndex <= position.fileIndex);
+        const first = defs[0];
+        if (!first) {
+          const later = this.definitionsOf('macro', name)[0];
+          return later ? { state: 'later', where: `in ${this.files[later.fileIndex]!.document.uri}, which loads after this file` } : undefined;
+        }
+        if (isMacro && first.order >= position.order) {
+          return { state: 'later', where: 'further down' };
+        }
+        return { state: 'visible' };
+      },
+      macroExpr: (name) => this.macroExpr(name, position.fileIndex),
+      listItems: (name) => this.listItems(name, position.fileIndex),
+      macroNames: () => this.namesOf('macro', position.fileIndex),
+    };
+  }
+
+  private ruleSource(item: RulesItem): string | undefined {
+    const text = scalarText(item, item.get('source')?.value);
+    if (text !== undefined && text !== '') return text;
+    if (isRuleUpdate(item) && item.name !== undefined) {
+      const target = this.definitionsOf('rule', item.name).find((d) => !d.isUpdate);
+      const targetSource = target ? scalarText(target.item, target.item.get('source')?.value) : undefined;
+      if (targetSource) return targetSource;
+    }
+    return 'syscall';
+  }
+
+  /** The parsed condition of the macro `name` as visible from file `fileIndex` (its last full definition). */
+  private macroExpr(name: string, fileIndex: number): Expr | undefined {
+    const defs = this.definitionsOf('macro', name).filter((d) => d.fileIndex <= fileIndex && !d.isUpdate);
+    const last = defs[defs.length - 1];
+    if (!last) return undefined;
+    if (!this.macroExprCache.has(last.item)) {
+      const text = scalarText(last.item, last.item.get('condition')?.value);
+      this.macroExprCache.set(last.item, text === undefined ? undefined : parseCondition(text).expr);
+    }
+    return this.macroExprCache.get(last.item);
+  }
+
+  /** The items of list `name` as visible from file `fileIndex`, nested lists expanded; undefined when not a list. */
+  private listItems(name: string, fileIndex: number): readonly string[] | undefined {
+    const key = `${fileIndex}:${name}`;
+    if (this.listItemCache.has(key)) return this.listItemCache.get(key);
+    const defs = this.definitionsOf('list', name).filter((d) => d.fileIndex <= fileIndex);
+    if (defs.length === 0) {
+      this.listItemCache.set(key, undefined);
+      return undefined;
+    }
+    this.listItemCache.set(key, []); // guards against self-reference while expanding
+    let items: string[] = [];
+    for (const def of defs) {
+      const values = this.rawListItems(def.item);
+      const expanded: string[] = [];
+      for (const value of values) {
+        const nested = value !== name ? this.definitionsOf('list', value).filter((d) => d.order < def.order) : [];
+        if (nested.length) expanded.push(...(this.listItems(value, nested[nested.length - 1]!.fileIndex) ?? []));
+        else expanded.push(unquoteListItem(value));
+      }
+      items = def.isUpdate && isAppendOrOverrideAppend(def.item, 'items') ? items.concat(expanded) : expanded;
+    }
+    this.listItemCache.set(key, items);
+    return items;
+  }
+
+  private rawListItems(item: RulesItem): string[] {
+    const node = item.get('items')?.value;
+    if (!node || !isSeq(node)) return [];
+    const values: string[] = [];
+    for (const element of node.items) {
+      if (isScalar(element)) values.push(scalarText(item, element as YamlNode) ?? '');
+    }
+    return values;
+  }
+
+  private checkItemSemantics(item: RulesItem, fileIndex: number, problems: Diagnostic[]): void {
+    if (item.kind === 'rule') this.checkRule(item, fileIndex, problems);
+    else if (item.kind === 'macro') this.checkMacro(item, fileIndex, problems);
+    else if (item.kind === 'list') this.checkListUpdate(item, fileIndex, problems);
+  }
+
+  private checkRule(item: RulesItem, fileIndex: number, problems: Diagnostic[]): void {
+    const scope = this.scopeFor(item, fileIndex);
+    const source = scope.source ?? 'syscall';
+    const sourceEntry = item.get('source');
+    const sourceKnown = knownSources().includes(source);
+    if (!sourceKnown && sourceEntry) {
+      problems.push({
+        span: sourceEntry.valueSpan,
+        severity: 'warning',
+        code: 'LOAD_UNKNOWN_SOURCE',
+        message: `Unknown source ${source}, skipping: Falco skips this rule unless a plugin provides the '${source}' source.${didYouMean(suggest(source, knownSources(), 1))}`,
+      });
+    }
+    this.checkUpdateTarget(item, fileIndex, problems);
+
+    const conditionEntry = item.get('condition');
+    let facts: ConditionFacts | undefined;
+    if (conditionEntry?.value && isScalar(conditionEntry.value)) {
+      const map = item.scalar(conditionEntry.value as Scalar);
+      if (map.value.trim() !== '') {
+        const appended = isRuleUpdate(item) && isAppendOrOverrideAppend(item, 'condition');
+        if (appended && !/^\s*(?:and|or)\b/.test(map.value)) {
+          problems.push({
+            span: conditionEntry.valueSpan,
+            severity: 'error',
+            code: 'LOAD_ERR_COMPILE_CONDITION',
+            message: "An appended condition is added to the earlier one as it is, so it must start with 'and' or 'or'.",
+          });
+        } else if (!appended) {
+          facts = sourceKnown
+            ? checkCondition(map, scope, problems, conditionEntry.keySpan, true)
+            : { macros: new Set(), lists: new Set(), ...reportSyntaxOnly(map, problems) };
+        }
+      }
+    }
+
+    const outputEntry = item.get('output');
+    if (sourceKnown && outputEntry?.value && isScalar(outputEntry.value) && !(isRuleUpdate(item) && isAppendOrOverrideAppend(item, 'output'))) {
+      checkOutput(item.scalar(outputEntry.value as Scalar), source, problems);
+    }
+
+    const warnEvttypes = scalarText(item, item.get('warn_evttypes')?.value);
+    if (facts?.eventSet && source === 'syscall' && conditionEntry && (warnEvttypes === undefined || parseYamlCppBool(warnEvttypes) !== false)) {
+      const count = eventSetCount(facts.eventSet);
+      if (count > NO_EVTTYPE_THRESHOLD || count === 0) {
+        problems.push({
+          span: conditionEntry.keySpan,
+          severity: 'warning',
+          code: 'LOAD_NO_EVTTYPE',
+          message: count === 0
+            ? 'Rule matches no evt.type values: its event-type restrictions contradict each other, so it can never fire.'
+            : `Rule matches too many evt.type values (${count} event codes). This has a significant performance penalty: restrict the condition with evt.type, for example 'evt.type in (execve, execveat)' or a macro such as spawned_process. Set 'warn_evttypes: false' if this is intended.`,
+        });
+      }
+    }
+  }
+
+  private checkMacro(item: RulesItem, fileIndex: number, problems: Diagnostic[]): void {
+    this.checkUpdateTarget(item, fileIndex, problems);
+    const conditionEntry = item.get('condition');
+    if (!conditionEntry?.value || !isScalar(conditionEntry.value)) return;
+    const map = item.scalar(conditionEntry.value as Scalar);
+    if (map.value.trim() === '') return;
+    const appended = (!!item.get('override') && isAppendOrOverrideAppend(item, 'condition')) || isAppendItem(item);
+    if (appended) return;
+    checkCondition(map, this.scopeFor(item, fileIndex), problems, conditionEntry.keySpan, false);
+  }
+
+  private checkListUpdate(item: RulesItem, fileIndex: number, problems: Diagnostic[]): void {
+    this.checkUpdateTarget(item, fileIndex, problems);
+  }
+
+  /** Appends and overrides need an earlier item of the same name. */
+  private checkUpdateTarget(item: RulesItem, fileIndex: number, problems: Diagnostic[]): void {
+    const kind = item.kind as 'rule' | 'macro' | 'list';
+    if (item.name === undefined) return;
+    const isUpdate = kind === 'rule' ? isRuleUpdate(item) : !!item.get('override') || isAppendItem(item);
+    const isEnableOnly = kind === 'rule' && !isUpdate && !item.get('condition') && !item.get('output') && !item.get('desc') && !item.get('priority') && !!item.get('enabled');
+    if (!isUpdate && !isEnableOnly) return;
+    const position = this.itemOrder.get(item)!;
+    const earlier = this.definitionsOf(kind, item.name).some((d) => d.order < position.order && !d.isUpdate);
+    if (earlier) return;
+    void fileIndex;
+    const messages: Record<typeof kind, string> = {
+      rule: isEnableOnly ? "Rule has 'enabled' key but no rule by that name already exists." : "Rule uses 'append' or 'override' but no rule by that name already exists.",
+      macro: "Macro uses 'append' or 'override.condition: append' but no macro by that name already exists.",
+      list: "List uses 'append' or 'override.items: append' but no list by that name already exists.",
+    };
+    const candidates = suggest(item.name, this.namesOf(kind, position.fileIndex), 1);
+    problems.push({
+      span: item.nameSpan!,
+      severity: 'error',
+      code: 'LOAD_ERR_VALIDATE',
+      message: `${messages[kind]} Define '${item.name}' first, or load the file that defines it earlier.${didYouMean(candidates)}`,
+    });
+  }
+
+  /** LOAD_UNUSED_MACRO and LOAD_UNUSED_LIST for the items of one file. */
+  private checkUnused(document: RulesDocument, fileIndex: number, problems: Diagnostic[]): void {
+    const usage = this.computeUsage();
+    for (const item of document.items) {
+      if (item.name === undefined || item.hasSyntaxErrors) continue;
+      if (item.kind === 'macro' && !usage.referencedMacros.has(item.name) && !item.get('override') && !isAppendItem(item)) {
+        problems.push({ span: item.nameSpan!, severity: 'warning', code: 'LOAD_UNUSED_MACRO', message: `Macro '${item.name}' is not referred to by any rule or macro.` });
+      } else if (item.kind === 'list' && !usage.referencedLists.has(item.name) && !item.get('override') && !isAppendItem(item)) {
+        problems.push({ span: item.nameSpan!, severity: 'warning', code: 'LOAD_UNUSED_LIST', message: `List '${item.name}' is not referred to by any rule, macro or list.` });
+      }
+    }
+    void fileIndex;
+  }
+
+  /** Which macros and lists any loaded condition refers to. */
+  private computeUsage(): { macrosUsedByRules: Set<string>; referencedMacros: Set<string>; referencedLists: Set<string> } {
+    if (this.usage) return this.usage;
+    const referencedMacros = new Set<string>();
+    const referencedLists = new Set<string>();
+    const macroRefs = new Map<string, Set<string>>();
+    const ruleRefs = new Set<string>();
+    const listNames = new Set(this.namesOf('list'));
+    const macroNames = new Set(this.namesOf('macro'));
+    this.usage = { macrosUsedByRules: new Set(), referencedMacros, referencedLists };
+
+    for (const file of this.files) {
+      for (const item of file.document.items) {
+        if (item.kind === 'list') {
+          for (const value of this.rawListItems(item)) if (listNames.has(value) && value !== item.name) referencedLists.add(value);
+        }
+        if (item.kind !== 'rule' && item.kind !== 'macro') continue;
+        const texts = [scalarText(item, item.get('condition')?.value)];
+        const exceptions = item.get('exceptions')?.value;
+        if (exceptions) texts.push(collectScalars(item, exceptions).join(' '));
+        for (const text of texts) {
+          if (!text) continue;
+          for (const word of text.match(/[A-Za-z_][A-Za-z0-9_.:\-/*]*/g) ?? []) {
+            if (listNames.has(word)) referencedLists.add(word);
+            if (macroNames.has(word)) {
+              referencedMacros.add(word);
+              if (item.kind === 'rule') ruleRefs.add(word);
+              else if (item.name !== undefined) {
+                const refs = macroRefs.get(item.name) ?? new Set();
+                refs.add(word);
+                macroRefs.set(item.name, refs);
+              }
+            }
+          }
+        }
+      }
+    }
+    const pending = [...ruleRefs];
+    while (pending.length) {
+      const name = pending.pop()!;
+      if (this.usage.macrosUsedByRules.has(name)) continue;
+      this.usage.macrosUsedByRules.add(name);
+      for (const next of macroRefs.get(name) ?? []) pending.push(next);
+    }
+    return this.usage;
+  }
+}
+
+function collectScalars(item: RulesItem, node: YamlNode): string[] {
+  if (isScalar(node)) return [scalarText(item, node) ?? ''];
+  const children = (node as { items?: unknown[] }).items ?? [];
+  const result: string[] = [];
+  for (const child of children) {
+    const value = (child as { value?: unknown }).value !== undefined && !(isScalar(child)) ? (child as { value: YamlNode }).value : (child as YamlNode);
+    if (value && typeof value === 'object') result.push(...collectScalars(item, value as YamlNode));
+  }
+  return result;
+}
+
+/**
+ * Falco substitutes list items into the condition text, so an item written
+ * with its own quotes (`'"10.0.0.0/8"'`) is read as a quoted string there.
+ */
+function unquoteListItem(value: string): string {
+  const quote = value.charAt(0);
+  if ((quote === '"' || quote === "'") && value.length >= 2 && value.endsWith(quote)) return value.slice(1, -1);
+  return value;
+}
+
+function isAppendItem(item: RulesItem): boolean {
+  const text = scalarText(item, item.get('append')?.value);
+  return text !== undefined && parseYamlCppBool(text) === true;
+}
+
+/** True when `key` is appended by `append: true` or `override: { key: append }`. */
+function isAppendOrOverrideAppend(item: RulesItem, key: string): boolean {
+  if (isAppendItem(item)) return true;
+  const override = item.get('override')?.value as { items?: Array<{ key: unknown; value: unknown }> } | null | undefined;
+  return !!override?.items?.some((pair) => isScalar(pair.key) && (pair.key as Scalar).value === key && isScalar(pair.value) && (pair.value as Scalar).value === 'append');
+}
+
+/** For rules of an unknown source, which Falco skips without compiling: syntax errors, as warnings. */
+function reportSyntaxOnly(map: ScalarMap, problems: Diagnostic[]): Partial<ConditionFacts> {
+  const parsed = parseCondition(map.value);
+  for (const error of parsed.errors) {
+    problems.push({ span: toDocumentSpan(map, error.span), severity: 'warning', code: 'LOAD_ERR_COMPILE_CONDITION', message: `${error.message} (Falco skips rules of unknown sources, so this does not fail the file.)` });
+  }
+  return {};
+}

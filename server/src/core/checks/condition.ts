@@ -1,0 +1,304 @@
+/**
+ * Checks of one condition: syntax, macro and list references, fields,
+ * operators against field types, values against field types, `evt.type`
+ * names and event arguments. Errors are what Falco's compiler rejects
+ * (falco rule_loader_compiler.cpp, libs filter.cpp and sinsp_filtercheck*.cpp);
+ * what Falco loads but cannot match is a warning.
+ */
+import type { CheckExpr, Expr, FieldExpr, ListExpr, TransformerExpr, ValueExpr } from '../condition/ast';
+import type { Diagnostic, Span } from '../types';
+import type { ScalarMap } from '../yaml/scalar-map';
+import { toDocumentSpan } from '../yaml/scalar-map';
+import { parseCondition } from '../condition/parser';
+import { checkValueForType, networkFieldFor, isAddressType } from './values';
+import { lookupField, FieldLookup, fieldNamesForSource } from './fields';
+import { catalog, isKnownEventName, operatorsForType, resolveEventArg, findEvent } from '../catalog';
+import { didYouMean, suggest } from '../util/suggest';
+import { computeEventSet, EventSet, eventSetSize, expandValues } from '../analysis/event-set';
+
+/** What a condition can see, decided by the program from Falco's load order. */
+export interface ConditionScope {
+  /** Rule source, or undefined for a macro (checked against every source). */
+  source: string | undefined;
+  /** `visible`, `later` (defined, but after this point), or undefined when no macro has the name. */
+  macroState(name: string): { state: 'visible' } | { state: 'later'; where: string } | undefined;
+  macroExpr(name: string): Expr | undefined;
+  listItems(name: string): readonly string[] | undefined;
+  /** Names of the macros visible here, for suggestions. */
+  macroNames(): string[];
+  /** For macros: whether a rule uses the macro, which makes Falco compile its fields. */
+  usedByRule: boolean;
+}
+
+export interface ConditionFacts {
+  expr?: Expr;
+  macros: Set<string>;
+  lists: Set<string>;
+  eventSet?: EventSet;
+}
+
+const STRING_FIELD_OPERATORS_HINT = "'=', '!=', 'contains', 'startswith', 'endswith', 'glob', 'regex', 'in'";
+
+export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: Diagnostic[], keySpan: Span, isRule: boolean): ConditionFacts {
+  const text = map.value;
+  const toDoc = (span: Span) => toDocumentSpan(map, span);
+  const facts: ConditionFacts = { macros: new Set(), lists: new Set() };
+  const parsed = parseCondition(text);
+  for (const error of parsed.errors) {
+    problems.push({ span: toDoc(error.span), severity: 'error', code: 'LOAD_ERR_COMPILE_CONDITION', message: explainParseError(error.message, text.slice(error.span.start, error.span.end)) });
+  }
+  if (!parsed.expr) return facts;
+  facts.expr = parsed.expr;
+
+  const fieldSeverity = scope.source !== undefined || scope.usedByRule ? 'error' : 'warning';
+  const openChecks: Span[] = [];
+  const eventArgs: Array<{ name: string; span: Span }> = [];
+
+  const report = (span: Span, message: string, code = 'LOAD_ERR_COMPILE_CONDITION', severity: Diagnostic['severity'] = 'error', suggestions?: string[]) => {
+    problems.push({ span: toDoc(span), severity, code, message, ...(suggestions && suggestions.length ? { data: { suggestions } } : {}) });
+  };
+
+  const checkField = (field: FieldExpr): FieldLookup | undefined => {
+    const lookup = lookupField(field.name, field.arg?.value, scope.source);
+    switch (lookup.status) {
+      case 'ok':
+        if (lookup.field.deprecated) report(field.nameSpan, `Field '${field.name}' is deprecated: ${lookup.field.deprecated}`, 'LOAD_DEPRECATED_ITEM', 'warning');
+        if (field.name.startsWith('evt.arg.') || field.name.startsWith('evt.rawarg.')) eventArgs.push({ name: lookup.dottedArg ?? '', span: field.nameSpan });
+        return lookup;
+      case 'unknown-event-arg':
+        report(field.nameSpan, `'${field.name}' is not an event argument: no event has an argument '${lookup.argName}'${didYouMean(lookup.suggestions)}`, 'LOAD_ERR_COMPILE_CONDITION', 'error', lookup.suggestions.map((s) => field.name.replace(/[^.]+$/, s)));
+        return undefined;
+      case 'event-arg-prefix':
+        report(field.nameSpan, `'${field.name}' is not an event argument: no event has an argument with this name, so Falco rejects it (nonexistent field; it matches only the shorter argument '${lookup.argName}' of another event).`, 'LOAD_ERR_COMPILE_CONDITION', 'error');
+        return undefined;
+      case 'other-source':
+        report(field.nameSpan, `Field '${field.name}' belongs to the '${lookup.sources.join("', '")}' source, not '${scope.source}': Falco cannot load it here. Set 'source: ${lookup.sources[0]}' or use a field of the ${scope.source} source.`, 'LOAD_ERR_COMPILE_CONDITION', fieldSeverity);
+        return undefined;
+      case 'argument-not-allowed':
+        report(field.span, `Field '${field.name}' takes no argument, so Falco rejects '${field.name}[${field.arg?.value ?? ''}]' (nonexistent field). Remove the brackets.`, 'LOAD_ERR_COMPILE_CONDITION', fieldSeverity);
+        return undefined;
+      case 'argument-required':
+        report(field.span, `Field '${field.name}' requires an argument, such as ${lookup.example}.`, 'LOAD_ERR_COMPILE_CONDITION', fieldSeverity);
+        return undefined;
+      case 'invalid-argument':
+        report(field.arg?.span ?? field.span, lookup.message, 'LOAD_ERR_COMPILE_CONDITION', fieldSeverity);
+        return undefined;
+      case 'unknown': {
+        const candidates = suggest(field.name, fieldNamesForSource(scope.source), 3);
+        report(field.nameSpan, `Unknown field '${field.name}'${scope.source ? ` for the ${scope.source} source` : ''}: Falco rejects it (nonexistent field).${didYouMean(candidates)}`, 'LOAD_ERR_COMPILE_CONDITION', fieldSeverity, candidates);
+        return undefined;
+      }
+    }
+  };
+
+  /** Checks a transformer call and returns its result type, when known. */
+  const checkTransformer = (transformer: TransformerExpr): string | undefined => {
+    const known = catalog.transformers.some((t) => t.name === transformer.name);
+    if (!known) {
+      report(transformer.nameSpan, `Unknown transformer '${transformer.name}'. Falco has ${catalog.transformers.map((t) => t.name).join(', ')}.`);
+      return undefined;
+    }
+    let innerType: string | undefined;
+    for (const arg of transformer.args) {
+      if (arg.kind === 'field') {
+        const lookup = checkField(arg);
+        if (lookup?.status === 'ok') {
+          innerType = lookup.field.type;
+          if (lookup.field.noTransformer && transformer.name !== 'val') report(arg.nameSpan, `Field '${arg.name}' does not support transformers.`);
+        }
+      } else if (arg.kind === 'transformer') {
+        innerType = checkTransformer(arg);
+      }
+    }
+    switch (transformer.name) {
+      case 'len':
+        return 'UINT64';
+      case 'val':
+        return innerType;
+      case 'getopt':
+        return transformer.index ? 'CHARBUF' : 'LIST';
+      default:
+        return 'CHARBUF';
+    }
+  };
+
+  const checkRightValues = (check: CheckExpr, fieldName: string, type: string, values: ValueExpr[]) => {
+    const operator = check.operator!.text;
+    for (const value of values) {
+      const listItems = !value.quoted ? scope.listItems(value.value) : undefined;
+      if (listItems) {
+        facts.lists.add(value.value);
+        for (const item of listItems) checkOneValue(check, fieldName, type, operator, item, value.span, value.value);
+      } else {
+        checkOneValue(check, fieldName, type, operator, value.value, value.span, undefined);
+      }
+    }
+  };
+
+  const checkOneValue = (check: CheckExpr, fieldName: string, type: string, operator: string, value: string, span: Span, viaList: string | undefined) => {
+    const where = viaList ? ` (an item of list '${viaList}')` : '';
+    if (fieldName === 'evt.type' && check.left.kind === 'field') {
+      if (!isKnownEventName(value)) {
+        const candidates = suggest(value, catalog.events.map((e) => e.name), 3);
+        report(span, `Unknown event type '${value}'${where}: Falco rejects it.${didYouMean(candidates)}`, 'LOAD_ERR_COMPILE_CONDITION', 'error', viaList ? undefined : candidates);
+      } else if (value === 'open' && !viaList) {
+        openChecks.push(span);
+      }
+      return;
+    }
+    const problem = checkValueForType(value, type, fieldName, operator);
+    if (problem) {
+      const suggestions = problem.cidrOnAddress ? [networkFieldFor(fieldName)] : undefined;
+      report(span, problem.message + where, problem.cidrOnAddress ? 'LOAD_ERR_COMPILE_CONDITION' : 'LOAD_ERR_COMPILE_CONDITION', problem.machineDependent ? 'warning' : 'error', suggestions);
+      return;
+    }
+    if (type === 'CHARBUF' || type === 'FSPATH' || type === 'FSRELPATH') {
+      const compact = value.replace(/\s+/g, '');
+      if (/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/.test(compact) && lookupField(compact, undefined, scope.source).status === 'ok') {
+        report(span, `'${value}' may be a valid field misused as a const string value: Falco compares with the text '${value}'. To compare two fields, write val(${compact}).`, 'LOAD_COMPILE_CONDITION', 'warning', [`val(${compact})`]);
+      }
+    }
+  };
+
+  const checkCheck = (check: CheckExpr) => {
+    let fieldName: string | undefined;
+    let type: string | undefined;
+    let isList = false;
+    if (check.left.kind === 'field') {
+      const lookup = checkField(check.left);
+      if (!lookup || lookup.status !== 'ok') return;
+      fieldName = check.left.name;
+      type = lookup.type;
+      isList = lookup.field.isList;
+    } else {
+      type = checkTransformer(check.left);
+      fieldName = check.left.name + '(...)';
+    }
+    if (check.right?.kind === 'transformer') checkTransformer(check.right);
+    const operator = check.operator?.text;
+    if (!operator || type === undefined) return;
+    if (operator !== 'exists') {
+      const accepted = isList ? ['in', 'intersects'] : operatorsForType(type);
+      if (accepted && !accepted.includes(normalizeOperator(operator))) {
+        const hint = accepted.length ? ` ${fieldName} (${type}) accepts ${accepted.map((o) => `'${o}'`).join(', ')}.` : ` ${fieldName} (${type}) accepts only 'exists'.`;
+        const netHint = isAddressType(type) && ['contains', 'startswith', 'regex', 'glob'].includes(operator) ? ` To match a range of addresses, compare a network field: ${networkFieldFor(fieldName)} in (10.0.0.0/8).` : '';
+        report(check.operator!.span, `Operator '${operator}' is not supported for ${describeType(type)} filters.${hint}${netHint}`);
+        return;
+      }
+    }
+    if (!check.right || check.right.kind === 'transformer') return;
+    const values = check.right.kind === 'list' ? (check.right as ListExpr).items : [check.right as ValueExpr];
+    checkRightValues(check, fieldName, type, values);
+  };
+
+  const walk = (node: Expr): void => {
+    switch (node.kind) {
+      case 'and':
+      case 'or':
+        node.operands.forEach(walk);
+        return;
+      case 'not':
+        walk(node.operand);
+        return;
+      case 'paren':
+        walk(node.expr);
+        return;
+      case 'identifier': {
+        const state = scope.macroState(node.name);
+        if (state?.state === 'visible') {
+          facts.macros.add(node.name);
+          return;
+        }
+        if (scope.listItems(node.name)) {
+          facts.lists.add(node.name);
+          report(node.span, `'${node.name}' is a list, not a macro: a list cannot stand alone as a condition. Use it with a list operator, such as 'proc.name in (${node.name})'.`);
+          return;
+        }
+        if (state?.state === 'later') {
+          report(node.span, `Undefined macro '${node.name}' used in filter: it is defined ${state.where}, after this ${isRule ? 'rule' : 'macro'}. A macro may only use macros defined before it; move the definition up.`, 'LOAD_ERR_VALIDATE');
+          return;
+        }
+        report(node.span, `Undefined macro '${node.name}' used in filter.${didYouMean(suggest(node.name, scope.macroNames(), 3))} Define it with '- macro: ${node.name}' or check the spelling.`, 'LOAD_ERR_VALIDATE');
+        return;
+      }
+      case 'check':
+        checkCheck(node);
+        return;
+    }
+  };
+  walk(parsed.expr);
+
+  const eventContext = {
+    codesFor: (name: string) => findEvent(name)?.codes ?? (isKnownEventName(name) ? catalog.genericCodes : []),
+    listItems: (name: string) => scope.listItems(name),
+    macro: (name: string) => (scope.macroState(name)?.state === 'visible' ? scope.macroExpr(name) : undefined),
+  };
+  const eventSet = computeEventSet(parsed.expr, eventContext);
+  facts.eventSet = eventSet;
+
+  if (isRule && (scope.source ?? 'syscall') === 'syscall') {
+    checkSelectedEvents(eventSet, eventArgs, openChecks, report);
+  }
+  void keySpan;
+  return facts;
+}
+
+function normalizeOperator(operator: string): string {
+  return operator === '==' ? '=' : operator;
+}
+
+function describeType(type: string): string {
+  if (/^(?:IPV?[46]?ADDR|IPV?[46]?NET|IPADDR|IPNET)$/.test(type)) return 'ip address and network';
+  if (type === 'CHARBUF' || type === 'FSPATH' || type === 'FSRELPATH') return 'string';
+  if (type === 'BYTEBUF') return 'buffer';
+  if (type === 'BOOL') return 'boolean';
+  return `${type}`;
+}
+
+/** Warnings about event arguments and `open` that depend on the events the rule selects. */
+function checkSelectedEvents(set: EventSet, eventArgs: Array<{ name: string; span: Span }>, openChecks: Span[], report: (span: Span, message: string, code?: string, severity?: Diagnostic['severity'], suggestions?: string[]) => void): void {
+  const names = selectedEventNames(set);
+  if (names) {
+    for (const arg of eventArgs) {
+      const events = names.map((n) => findEvent(n)).filter((e) => e !== undefined);
+      if (events.length === 0 || events.some((e) => e!.params.some((p) => p.name === arg.name))) continue;
+      const available = [...new Set(events.flatMap((e) => e!.params.map((p) => p.name)))];
+      const resolved = resolveEventArg(arg.name);
+      if (resolved.kind !== 'exact') continue;
+      report(arg.span, `The events this rule selects (${names.join(', ')}) have no argument '${arg.name}', so this comparison never matches. Their arguments are: ${available.join(', ')}.`, 'evt-arg-not-in-events', 'warning', suggest(arg.name, available, 3).map((s) => `evt.arg.${s}`));
+    }
+  }
+  if (openChecks.length && names && names.includes('open') && !names.includes('openat') && !names.includes('openat2')) {
+    for (const span of openChecks) {
+      report(span, "'open' alone misses most file opens: current C libraries call openat or openat2. Select all three, as in 'evt.type in (open, openat, openat2)', or use the open_read/open_write macros.", 'evt-type-open-only', 'warning', ['(open, openat, openat2)']);
+    }
+  }
+}
+
+/** Names of the events a restricted set selects, or undefined when it selects all or a complement. */
+export function selectedEventNames(set: EventSet): string[] | undefined {
+  if (set.negated || set.codes.size === 0) return undefined;
+  const names: string[] = [];
+  for (const event of catalog.events) {
+    if (event.codes.some((code) => set.codes.has(code))) names.push(event.name);
+  }
+  return names;
+}
+
+function explainParseError(message: string, covered: string): string {
+  const trimmed = covered.trim();
+  if (trimmed === '!~' || trimmed === '=~') {
+    return `'${trimmed}' is not a Falco operator. Use 'regex' for a regular expression (it must match the whole value)${trimmed === '!~' ? ", with 'not' before the check to negate it" : ''}, or ${STRING_FIELD_OPERATORS_HINT.replace("'regex', ", '')}.`;
+  }
+  if (/^(?:endwith|startwith|contain|icontain|beginswith)$/.test(trimmed)) {
+    const fixed = trimmed === 'beginswith' ? 'startswith' : trimmed.endsWith('with') ? trimmed.replace(/with$/, 'swith') : trimmed + 's';
+    return `'${trimmed}' is not a Falco operator. Did you mean '${fixed}'?`;
+  }
+  return `${message.charAt(0).toUpperCase()}${message.slice(1)}${/[.?!]$/.test(message) ? '' : '.'}`;
+}
+
+export function eventSetCount(set: EventSet): number {
+  return eventSetSize(set, catalog.eventCodeCount);
+}
+
+export { expandValues };

@@ -1,0 +1,122 @@
+/**
+ * Checks of a rule's `output` text: broken placeholders and fields that
+ * Falco's formatter cannot resolve (libs eventformatter.cpp, Falco 0.44).
+ */
+import type { Diagnostic, Span } from '../types';
+import type { FieldExpr, TransformerExpr } from '../condition/ast';
+import type { ScalarMap } from '../yaml/scalar-map';
+import { toDocumentSpan } from '../yaml/scalar-map';
+import { parseOutput } from '../output/parser';
+import { lookupField, fieldNamesForSource } from './fields';
+import { catalog } from '../catalog';
+import { didYouMean, suggest } from '../util/suggest';
+
+const DEPRECATED_OUTPUT_FIELDS = ['evt.dir', 'evt.latency', 'evt.latency.s', 'evt.latency.ns', 'evt.latency.human', 'evt.wait_latency'];
+
+export function checkOutput(map: ScalarMap, source: string | undefined, problems: Diagnostic[]): void {
+  const text = map.value;
+  const toDoc = (span: Span) => toDocumentSpan(map, span);
+  const report = (span: Span, message: string, severity: Diagnostic['severity'] = 'error', code = 'LOAD_ERR_COMPILE_OUTPUT', suggestions?: string[]) => {
+    problems.push({ span: toDoc(span), severity, code, message, ...(suggestions && suggestions.length ? { data: { suggestions } } : {}) });
+  };
+
+  const { segments } = parseOutput(text);
+  for (const segment of segments) {
+    if (segment.kind === 'broken') {
+      const written = text.slice(segment.span.start, segment.span.end);
+      const intended = segment.intended;
+      switch (segment.form) {
+        case 'trailing-percent':
+          report(segment.span, "Invalid formatting syntax: formatting cannot end with a '%'. Remove it, or write a field after it, such as '%proc.name'.");
+          break;
+        case 'trailing-width':
+          report(segment.span, `Invalid formatting syntax: formatting cannot end with a number ('${written}'). Write a field after the width, such as '${written}proc.name'.`);
+          break;
+        default: {
+          const intendedLookup = intended ? lookupField(intended, undefined, source) : undefined;
+          if (intended && intendedLookup?.status === 'ok' && !isDisplayable(intended)) {
+            const replacements = DISPLAY_REPLACEMENTS[intended] ?? [];
+            report(segment.span, `'${written}' is not a Falco placeholder, and '${intended}' can be used only in conditions, not in outputs.${replacements.length ? ` Write ${replacements.map((r) => `'%${r}'`).join(' or ')} instead.` : ''}`, 'error', 'LOAD_ERR_COMPILE_OUTPUT', replacements.map((r) => `%${r}`));
+          } else if (intended && intendedLookup?.status === 'ok') {
+            report(segment.span, `'${written}' is not a Falco placeholder: Falco placeholders have no parentheses or format letters. Write '%${intended}'.`, 'error', 'LOAD_ERR_COMPILE_OUTPUT', [`%${intended}`]);
+          } else {
+            const candidates = intended ? suggestOutputFields(intended, source) : [];
+            const what = intended ? `'${intended}' is not a field${source ? ` of the ${source} source` : ''}` : 'a placeholder is a % followed by a field name';
+            report(segment.span, `'${written}' is not a valid placeholder: ${what}.${didYouMean(candidates)}`, 'error', 'LOAD_ERR_COMPILE_OUTPUT', candidates.map((c) => `%${c}`));
+          }
+        }
+      }
+      continue;
+    }
+    if (segment.kind === 'placeholder') {
+      checkPlaceholderExpr(segment.expr, source, report);
+    }
+  }
+
+  for (const field of DEPRECATED_OUTPUT_FIELDS) {
+    let at = text.indexOf(field);
+    while (at !== -1) {
+      const after = text.charAt(at + field.length);
+      if (!/[a-z0-9_.]/.test(after) || DEPRECATED_OUTPUT_FIELDS.includes(text.slice(at).match(/^[a-z0-9_.]+/)?.[0] ?? '')) {
+        report({ start: at, end: at + field.length }, `Usage of deprecated field '${field}' has been detected in the rule output: it is no longer filled since Falco 0.42 delivers only exit events.`, 'warning', 'LOAD_DEPRECATED_ITEM');
+      }
+      at = text.indexOf(field, at + field.length);
+    }
+  }
+}
+
+/** Display fields that print what a filter-only field compares. */
+const DISPLAY_REPLACEMENTS: Record<string, string[]> = {
+  'fd.ip': ['fd.sip', 'fd.cip'],
+  'fd.net': ['fd.sip', 'fd.cip'],
+  'fd.cnet': ['fd.cip'],
+  'fd.snet': ['fd.sip'],
+  'fd.lnet': ['fd.lip'],
+  'fd.rnet': ['fd.rip'],
+  'fd.port': ['fd.sport', 'fd.cport'],
+  'fd.proto': ['fd.l4proto'],
+};
+
+function isDisplayable(name: string): boolean {
+  return !catalog.fields.find((f) => f.name === name)?.filterOnly;
+}
+
+function suggestOutputFields(name: string, source: string | undefined): string[] {
+  const names = fieldNamesForSource(source).filter(isDisplayable);
+  const byDistance = suggest(name, names, 3);
+  if (byDistance.length) return byDistance;
+  // A name in another script or far from any field: match its last segment (`ாளர்.name` to `*.name`).
+  const last = name.split('.').pop() ?? '';
+  if (/host/i.test(name)) return ['evt.hostname'];
+  return names.filter((n) => n.endsWith(`.${last}`)).slice(0, 3);
+}
+
+function checkPlaceholderExpr(expr: FieldExpr | TransformerExpr, source: string | undefined, report: (span: Span, message: string, severity?: Diagnostic['severity'], code?: string, suggestions?: string[]) => void): void {
+  if (expr.kind === 'transformer') {
+    for (const arg of expr.args) {
+      if (arg.kind === 'field' || arg.kind === 'transformer') checkPlaceholderExpr(arg, source, report);
+    }
+    return;
+  }
+  const lookup = lookupField(expr.name, expr.arg?.value, source);
+  if (lookup.status === 'ok') {
+    if (lookup.field.filterOnly) {
+      const replacements = DISPLAY_REPLACEMENTS[expr.name] ?? [];
+      report(expr.span, `Field '${expr.name}' can be used only in conditions: in an output it prints nothing useful.${replacements.length ? ` Use ${replacements.map((r) => `'%${r}'`).join(' or ')} instead.` : ''}`, 'warning', 'filter-only-field-in-output', replacements.map((r) => `%${r}`));
+    }
+    return;
+  }
+  // Falco's formatter takes the longest prefix that is a field: `%proc.namex` prints proc.name then "x".
+  if (!expr.arg) {
+    for (let end = expr.name.length - 1; end > 0; end--) {
+      const prefix = expr.name.slice(0, end);
+      if (lookupField(prefix, undefined, source).status === 'ok') {
+        report(expr.nameSpan, `'%${expr.name}' prints field '${prefix}' followed by the text '${expr.name.slice(end)}', because '${expr.name}' is not a field. Check the field name.`, 'warning', 'output-field-prefix', [prefix]);
+        return;
+      }
+    }
+  }
+  const candidates = suggestOutputFields(expr.name, source);
+  const reason = lookup.status === 'other-source' ? `it belongs to the '${lookup.sources.join("', '")}' source` : lookup.status === 'unknown-event-arg' ? `no event has an argument '${lookup.argName}'` : 'it is not a field';
+  report(expr.span, `Falco cannot format '%${expr.name}${expr.arg ? `[${expr.arg.value}]` : ''}': ${reason}.${didYouMean(candidates)}`, 'error', 'LOAD_ERR_COMPILE_OUTPUT', candidates.map((c) => `%${c}`));
+}

@@ -1,0 +1,277 @@
+/**
+ * The document model: a rules file read into top-level items whose keys and
+ * values keep exact document offsets.
+ *
+ * Reading never throws. YAML syntax errors become diagnostics, and each
+ * top-level item is parsed on its own (see chunks.ts), so an error in one
+ * item leaves the others readable. This module decides only the shape of
+ * the file; what the items mean is for the checks.
+ */
+import { isMap, isScalar, isSeq, parseDocument, Scalar } from 'yaml';
+import type { Node as YamlNode, YAMLMap } from 'yaml';
+import type { Diagnostic, Span } from '../types';
+import { Chunk, splitIntoChunks } from './chunks';
+import { mapScalar, ScalarMap } from '../yaml/scalar-map';
+
+/** Item kinds, in the order Falco tests for their key. */
+export const ITEM_KINDS = ['required_engine_version', 'required_plugin_versions', 'list', 'macro', 'rule'] as const;
+export type ItemKind = (typeof ITEM_KINDS)[number];
+
+export interface ItemEntry {
+  key: string;
+  keySpan: Span;
+  /** The value node; null for `key:` with nothing after it. */
+  value: YamlNode | null;
+  /** The value's span, or a zero-length span after the colon when there is none. */
+  valueSpan: Span;
+}
+
+export interface RulesItem {
+  /** The kind key Falco would pick; undefined when the map has none (an unknown item). */
+  kind: ItemKind | undefined;
+  /** Span of the item's map, from its first key to its last value. */
+  span: Span;
+  /** Span of the `- ` element start through the map, for item-level diagnostics. */
+  elementSpan: Span;
+  entries: ItemEntry[];
+  /** The item's name (value of its kind key) when it is a non-empty scalar. */
+  name?: string;
+  nameSpan?: Span;
+  /** True when YAML errors inside the item make its values unreliable. */
+  hasSyntaxErrors: boolean;
+  /** Index of the YAML document the item belongs to. */
+  documentIndex: number;
+  /** Position of the item in the file, counting every top-level element. */
+  index: number;
+  /** Returns the entry of `key`, the first one when the key is repeated. */
+  get(key: string): ItemEntry | undefined;
+  /** Maps a scalar of this item to its decoded value with document offsets. */
+  scalar(node: Scalar): ScalarMap;
+  /** Document span of any node inside this item. */
+  spanOf(node: YamlNode): Span;
+}
+
+export interface RulesDocument {
+  uri: string;
+  text: string;
+  items: RulesItem[];
+  /** YAML syntax errors and file-shape errors (not a sequence, non-map elements). */
+  problems: Diagnostic[];
+}
+
+/** Converts an offset in the text that was parsed to an offset in the file. */
+type OffsetMapper = (offset: number) => number;
+
+interface ParsedChunk {
+  source: string;
+  toDocument: OffsetMapper;
+}
+
+const KEY_AT_COLUMN0 = /^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:/;
+
+/** Reads a rules file. Never throws. */
+export function parseRulesDocument(uri: string, text: string): RulesDocument {
+  const document: RulesDocument = { uri, text, items: [], problems: [] };
+  const reportedShape = new Set<number>();
+  for (const chunk of splitIntoChunks(text)) {
+    if (chunk.kind === 'trivia') continue;
+    try {
+      readChunk(document, chunk, reportedShape);
+    } catch (error) {
+      // A YAML input that the parser or our reader did not foresee: keep the other items.
+      document.problems.push({
+        span: { start: chunk.start, end: Math.min(chunk.end, chunk.start + lineLength(text, chunk.start)) },
+        severity: 'error',
+        code: 'LOAD_ERR_YAML_PARSE',
+        message: `This item could not be read (${String(error)}). Check its YAML syntax.`,
+      });
+    }
+  }
+  return document;
+}
+
+function lineLength(text: string, start: number): number {
+  const end = text.indexOf('\n', start);
+  return (end === -1 ? text.length : end) - start;
+}
+
+function readChunk(document: RulesDocument, chunk: Chunk, reportedShape: Set<number>): void {
+  const original = document.text.slice(chunk.start, chunk.end);
+  const parsed = chunk.kind === 'item' ? repairIndentation(document, chunk, original) : { source: original, toDocument: (o: number) => chunk.start + o };
+
+  const yamlDocument = parseDocument(parsed.source, { keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });
+  const errorSpans: Span[] = [];
+  for (const error of yamlDocument.errors) {
+    const span = { start: parsed.toDocument(error.pos[0]), end: parsed.toDocument(Math.max(error.pos[1], error.pos[0] + 1)) };
+    errorSpans.push(span);
+    document.problems.push({ span: clampSpan(span, document.text), severity: 'error', code: 'LOAD_ERR_YAML_PARSE', message: describeYamlError(error.code, error.message) });
+  }
+
+  const root = yamlDocument.contents;
+  if (root === null || root === undefined) return;
+  const rootSpan = nodeSpan(root, parsed.toDocument);
+  if (isScalar(root)) {
+    if (root.value === null) return;
+    reportShape(document, reportedShape, chunk.documentIndex, rootSpan, 'Rules content is not yaml: a rules file must be a YAML list of rule, macro and list items.');
+    return;
+  }
+  if (isMap(root)) {
+    reportShape(document, reportedShape, chunk.documentIndex, rootSpan, 'Rules content is not yaml array of objects: write each item as a list element starting with "- ".');
+    return;
+  }
+  if (!isSeq(root)) return;
+
+  for (const element of root.items) {
+    const node = element as YamlNode | null;
+    if (node === null || (isScalar(node) && node.value === null)) continue;
+    const span = nodeSpan(node, parsed.toDocument);
+    if (!isMap(node)) {
+      document.problems.push({
+        span,
+        severity: 'error',
+        code: 'LOAD_ERR_YAML_VALIDATE',
+        message: 'Unexpected element type. Each element should be a yaml associative array: start the item with "rule:", "macro:" or "list:".',
+      });
+      continue;
+    }
+    const hasSyntaxErrors = errorSpans.some((error) => error.start < span.end && error.end > span.start);
+    document.items.push(buildItem(document, node, parsed, chunk, hasSyntaxErrors));
+  }
+}
+
+function reportShape(document: RulesDocument, reported: Set<number>, documentIndex: number, span: Span, message: string): void {
+  if (reported.has(documentIndex)) return;
+  reported.add(documentIndex);
+  document.problems.push({ span, severity: 'error', code: 'LOAD_ERR_YAML_VALIDATE', message });
+}
+
+function buildItem(document: RulesDocument, node: YAMLMap, parsed: ParsedChunk, chunk: Chunk, hasSyntaxErrors: boolean): RulesItem {
+  const entries: ItemEntry[] = [];
+  for (const pair of node.items) {
+    const keyNode = pair.key as YamlNode | null;
+    if (!keyNode || !isScalar(keyNode)) continue;
+    const keySpan = nodeSpan(keyNode, parsed.toDocument);
+    const value = (pair.value as YamlNode | null) ?? null;
+    let valueSpan: Span;
+    if (value && !(isScalar(value) && value.value === null && value.range?.[0] === value.range?.[1])) {
+      valueSpan = nodeSpan(value, parsed.toDocument);
+    } else {
+      valueSpan = { start: keySpan.end + 1, end: keySpan.end + 1 };
+    }
+    entries.push({ key: String(keyNode.value), keySpan, value: value && isScalar(value) && value.value === null ? null : value, valueSpan });
+  }
+
+  const kind = ITEM_KINDS.find((k) => entries.some((e) => e.key === k));
+  const span = nodeSpan(node, parsed.toDocument);
+  const elementStart = findElementDash(document.text, span.start);
+  const item: RulesItem = {
+    kind,
+    span,
+    elementSpan: { start: elementStart, end: span.end },
+    entries,
+    hasSyntaxErrors,
+    documentIndex: chunk.documentIndex,
+    index: document.items.length,
+    get: (key) => entries.find((e) => e.key === key),
+    scalar: (scalarNode) => toDocumentMap(mapScalar(scalarNode, parsed.source), parsed.toDocument),
+    spanOf: (inner) => nodeSpan(inner, parsed.toDocument),
+  };
+  if (kind) {
+    const nameEntry = item.get(kind);
+    if (nameEntry?.value && isScalar(nameEntry.value) && (kind === 'rule' || kind === 'macro' || kind === 'list')) {
+      const map = item.scalar(nameEntry.value);
+      if (map.value !== '') {
+        item.name = map.value;
+        item.nameSpan = nameEntry.valueSpan;
+      }
+    }
+  }
+  return item;
+}
+
+/** Finds the `-` that starts the sequence element whose map begins at `mapStart`. */
+function findElementDash(text: string, mapStart: number): number {
+  let i = mapStart - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  return i >= 0 && text[i] === '-' ? i : mapStart;
+}
+
+function toDocumentMap(map: ScalarMap, toDocument: OffsetMapper): ScalarMap {
+  return { value: map.value, exact: map.exact, offsets: map.offsets.map(toDocument) };
+}
+
+function nodeSpan(node: YamlNode, toDocument: OffsetMapper): Span {
+  const range = node.range ?? [0, 0, 0];
+  return { start: toDocument(range[0]), end: toDocument(range[1]) };
+}
+
+function clampSpan(span: Span, text: string): Span {
+  const start = Math.min(span.start, text.length);
+  return { start, end: Math.max(start, Math.min(span.end, text.length)) };
+}
+
+/**
+ * Detects item keys that fell out of their item (written at column 0 under a
+ * `- rule:` line, as rules pasted from articles often are), reports the first
+ * one, and returns the chunk re-indented so the rest of the item can still be
+ * checked. Offsets are mapped back to the original text.
+ */
+function repairIndentation(document: RulesDocument, chunk: Chunk, original: string): ParsedChunk {
+  const identity: ParsedChunk = { source: original, toDocument: (o) => chunk.start + o };
+  const lines = original.split('\n');
+  const firstLine = lines[0] ?? '';
+  const keyColumn = firstLine.search(/[^-\s]/);
+  const kindMatch = /^-\s+([A-Za-z_][A-Za-z0-9_-]*)\s*:/.exec(firstLine);
+  if (keyColumn <= 0 || !kindMatch) return identity;
+
+  let firstMisplaced: { key: string; offset: number } | undefined;
+  let offset = firstLine.length + 1;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const match = KEY_AT_COLUMN0.exec(line);
+    if (match && !firstMisplaced) firstMisplaced = { key: match[1]!, offset };
+    offset += line.length + 1;
+  }
+  if (!firstMisplaced) return identity;
+
+  const kind = kindMatch[1]!;
+  const keyStart = chunk.start + firstMisplaced.offset;
+  document.problems.push({
+    span: { start: keyStart, end: keyStart + firstMisplaced.key.length },
+    severity: 'error',
+    code: 'LOAD_ERR_YAML_PARSE',
+    message: `Key '${firstMisplaced.key}' is not indented under '- ${kind}:'. The ${kind}'s properties must be indented under '- ${kind}:' (by ${keyColumn} spaces, level with '${kind}:'), or YAML reads them as a new, broken element.`,
+  });
+
+  // Indent every line after the first by keyColumn spaces; remember where text was inserted.
+  const padding = ' '.repeat(keyColumn);
+  const insertedAt: number[] = [];
+  let source = firstLine;
+  for (let i = 1; i < lines.length; i++) {
+    source += '\n';
+    const line = lines[i]!;
+    if (line.trim() !== '') {
+      insertedAt.push(source.length);
+      source += padding;
+    }
+    source += line;
+  }
+  const toDocument: OffsetMapper = (repaired) => {
+    let shift = 0;
+    for (const position of insertedAt) {
+      if (position + keyColumn <= repaired) shift += keyColumn;
+      else if (position <= repaired) return chunk.start + position - shift;
+      else break;
+    }
+    return chunk.start + repaired - shift;
+  };
+  return { source, toDocument };
+}
+
+function describeYamlError(code: string, message: string): string {
+  const firstLine = message.split('\n')[0] ?? message;
+  const withoutPosition = firstLine.replace(/ at line \d+, column \d+:?$/, '');
+  return `Invalid YAML: ${withoutPosition} (${code}).`;
+}
+
+export type { ScalarMap };

@@ -1,0 +1,18 @@
+/**
+ * The language core: everything the CLI and the language server know about
+ * Falco rules files, as pure functions over a workspace of documents.
+ *
+ * Invariants:
+ * - Reading a rules file always yields a document model and a list of
+ *   problems; it never throws, whatever the input.
+ * - The core does no I/O and never imports `vscode` or the LSP connection:
+ *   the CLI and the server pass text in and convert results at their edge.
+ * - Positions inside the core are UTF-16 offsets into the document text.
+ */
+export type { Diagnostic, DiagnosticData, Severity, Span } from './types';
+export { RulesWorkspace, DEFAULT_RULES_URI } from './workspace';
+export type { WorkspaceOptions } from './workspace';
+export { doComplete } from './features/completion';
+export type { CompletionCandidate, CandidateKind } from './features/completion';
+export { doHover } from './features/hover';
+export type { HoverResult } from './features/hover';

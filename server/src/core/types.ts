@@ -1,0 +1,32 @@
+/**
+ * Types shared by every part of the language core.
+ *
+ * Positions inside the core are UTF-16 offsets into the document text (the
+ * unit of JavaScript strings and of LSP positions). Conversion to line and
+ * column happens only at the edges: in the CLI and in the LSP adapter.
+ */
+
+/** A half-open range of offsets, `end` exclusive. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+/** One problem found in a rules file. */
+export interface Diagnostic {
+  /** Offsets into the document that the diagnostic belongs to. */
+  span: Span;
+  severity: Severity;
+  /** Falco's LOAD_* code where Falco has the check, else a kebab-case code of ours. */
+  code: string;
+  message: string;
+  /** Extra facts for quick-fixes, such as suggested replacements. */
+  data?: DiagnosticData;
+}
+
+export interface DiagnosticData {
+  /** Replacement texts for `span`, best first. */
+  suggestions?: string[];
+}

@@ -1,0 +1,49 @@
+/**
+ * "Did you mean" suggestions by edit distance.
+ */
+
+/** Levenshtein distance, stopping early once it exceeds `limit`. */
+export function editDistance(a: string, b: string, limit = Infinity): number {
+  if (a === b) return 0;
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = new Array<number>(b.length + 1);
+  let current = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (current[j]! < rowMin) rowMin = current[j]!;
+    }
+    if (rowMin > limit) return limit + 1;
+    [previous, current] = [current, previous];
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * Returns up to `max` candidates close to `word`, best first. A candidate is
+ * close when its distance is at most a third of the word's length (at least
+ * 1), or when one of the two contains the other's last dotted segment.
+ */
+export function suggest(word: string, candidates: Iterable<string>, max = 3): string[] {
+  const lower = word.toLowerCase();
+  const limit = Math.max(1, Math.floor(lower.length / 3));
+  const scored: Array<{ candidate: string; score: number }> = [];
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase(), limit + 2);
+    if (distance <= limit) scored.push({ candidate, score: distance });
+  }
+  scored.sort((x, y) => x.score - y.score || x.candidate.localeCompare(y.candidate));
+  return scored.slice(0, max).map((s) => s.candidate);
+}
+
+/** Formats suggestions as a sentence fragment: ` Did you mean 'a' or 'b'?`, or '' when there are none. */
+export function didYouMean(suggestions: string[]): string {
+  if (suggestions.length === 0) return '';
+  const quoted = suggestions.map((s) => `'${s}'`);
+  const last = quoted.pop()!;
+  return ` Did you mean ${quoted.length ? `${quoted.join(', ')} or ${last}` : last}?`;
+}

@@ -1,0 +1,49 @@
+/**
+ * Conversions from the core's offset-based results to LSP shapes, through
+ * the TextDocument so that lines, UTF-16 columns and CRLF are handled once.
+ */
+import { CompletionItem, CompletionItemKind, Diagnostic as LspDiagnostic, DiagnosticSeverity, MarkupKind } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CompletionCandidate, Diagnostic } from '../core';
+
+const SEVERITIES: Record<Diagnostic['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+const KINDS: Record<CompletionCandidate['kind'], CompletionItemKind> = {
+  field: CompletionItemKind.Field,
+  macro: CompletionItemKind.Function,
+  list: CompletionItemKind.EnumMember,
+  operator: CompletionItemKind.Operator,
+  keyword: CompletionItemKind.Keyword,
+  event: CompletionItemKind.Event,
+  key: CompletionItemKind.Property,
+  item: CompletionItemKind.Class,
+  value: CompletionItemKind.Value,
+};
+
+export function toLspDiagnostic(document: TextDocument, diagnostic: Diagnostic): LspDiagnostic {
+  return {
+    range: { start: document.positionAt(diagnostic.span.start), end: document.positionAt(diagnostic.span.end) },
+    severity: SEVERITIES[diagnostic.severity],
+    code: diagnostic.code,
+    source: 'falco',
+    message: diagnostic.message,
+    ...(diagnostic.data ? { data: diagnostic.data } : {}),
+  };
+}
+
+export function toLspCompletionItem(document: TextDocument, candidate: CompletionCandidate): CompletionItem {
+  const range = { start: document.positionAt(candidate.replace.start), end: document.positionAt(candidate.replace.end) };
+  return {
+    label: candidate.label,
+    kind: KINDS[candidate.kind],
+    ...(candidate.detail ? { detail: candidate.detail } : {}),
+    ...(candidate.documentation ? { documentation: { kind: MarkupKind.Markdown, value: candidate.documentation } } : {}),
+    ...(candidate.sortText ? { sortText: candidate.sortText } : {}),
+    textEdit: { range, newText: candidate.insertText ?? candidate.label },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * The language server's composition root: creates the connection and the
+ * workspace, and registers one thin handler per LSP method. All Falco
+ * knowledge lives in the core; handlers convert offsets and shapes only.
+ *
+ * Run with `node out/server.js --stdio` (or `--node-ipc`, as the VS Code
+ * client starts it).
+ */
+import {
+  createConnection,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  DidChangeConfigurationNotification,
+  InitializeParams,
+  InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { doComplete, doHover, RulesWorkspace } from '../core';
+import { toLspCompletionItem, toLspDiagnostic } from './convert';
+import { normalizeSettings, ServerSettings } from './settings';
+
+const connection = createConnection(ProposedFeatures.all);
+// With a stdio transport stdout is the protocol: route stray console output to the client's log.
+console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
+console.error = (...args: unknown[]) => connection.console.error(args.map(String).join(' '));
+
+const documents = new TextDocuments(TextDocument);
+const workspace = new RulesWorkspace();
+let supportsConfiguration = false;
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  supportsConfiguration = !!params.capabilities.workspace?.configuration;
+  const options = params.initializationOptions as Partial<ServerSettings> | undefined;
+  workspace.setOptions(normalizeSettings(options));
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      completionProvider: { triggerCharacters: ['.', '%', ' ', '('] },
+      hoverProvider: true,
+    },
+    serverInfo: { name: 'falco-pci-rules' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (supportsConfiguration) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'falco' });
+    void refreshSettings();
+  }
+});
+
+async function refreshSettings(): Promise<void> {
+  try {
+    const raw = (await connection.workspace.getConfiguration({ section: 'falco' })) as Partial<ServerSettings> | null;
+    workspace.setOptions(normalizeSettings(raw));
+    publishAll();
+  } catch (error) {
+    connection.console.error(`settings: could not read the falco settings: ${String(error)}`);
+  }
+}
+
+connection.onDidChangeConfiguration(() => {
+  void refreshSettings();
+});
+
+function publishAll(): void {
+  for (const document of documents.all()) publish(document);
+}
+
+function publish(document: TextDocument): void {
+  try {
+    const diagnostics = workspace.diagnostics(document.uri).map((d) => toLspDiagnostic(document, d));
+    void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+  } catch (error) {
+    connection.console.error(`diagnostics: failed for ${document.uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  }
+}
+
+documents.onDidChangeContent((change) => {
+  workspace.setFile(change.document.uri, change.document.getText());
+  // Other open files may use this file's macros and lists.
+  publishAll();
+});
+
+documents.onDidClose((event) => {
+  workspace.removeFile(event.document.uri);
+  void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+  publishAll();
+});
+
+connection.onCompletion((params) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document) return [];
+  try {
+    return doComplete(workspace, document.uri, document.offsetAt(params.position)).map((candidate) => toLspCompletionItem(document, candidate));
+  } catch (error) {
+    connection.console.error(`completion: failed at ${params.textDocument.uri}:${params.position.line}: ${String(error)}`);
+    return [];
+  }
+});
+
+connection.onHover((params) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document) return null;
+  try {
+    const hover = doHover(workspace, document.uri, document.offsetAt(params.position));
+    if (!hover) return null;
+    return {
+      contents: { kind: 'markdown', value: hover.contents },
+      range: { start: document.positionAt(hover.span.start), end: document.positionAt(hover.span.end) },
+    };
+  } catch (error) {
+    connection.console.error(`hover: failed at ${params.textDocument.uri}:${params.position.line}: ${String(error)}`);
+    return null;
+  }
+});
+
+documents.listen(connection);
+connection.listen();

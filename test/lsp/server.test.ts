@@ -1,0 +1,143 @@
+/**
+ * End-to-end tests of the real language server (out/server.js) over stdio,
+ * through JSON-RPC messages as an editor sends them.
+ */
+import * as assert from 'node:assert/strict';
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  createProtocolConnection,
+  ProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  InitializeRequest,
+  InitializedNotification,
+  DidOpenTextDocumentNotification,
+  PublishDiagnosticsNotification,
+  PublishDiagnosticsParams,
+  CompletionRequest,
+  CompletionItem,
+  CompletionList,
+  HoverRequest,
+  MarkupContent,
+  ShutdownRequest,
+  ExitNotification,
+} from 'vscode-languageserver-protocol/node';
+import { ROOT, readFixture } from '../helpers';
+import { catalog } from '../../server/src/core/catalog';
+
+const SERVER = join(ROOT, 'out', 'server.js');
+
+class TestClient {
+  readonly connection: ProtocolConnection;
+  private readonly process: ChildProcess;
+  private readonly waiters = new Map<string, (params: PublishDiagnosticsParams) => void>();
+  private readonly published = new Map<string, PublishDiagnosticsParams>();
+
+  constructor() {
+    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      this.published.set(params.uri, params);
+      this.waiters.get(params.uri)?.(params);
+    });
+    this.connection.listen();
+  }
+
+  async initialize(): Promise<void> {
+    await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+    await this.connection.sendNotification(InitializedNotification.type, {});
+  }
+
+  /** Opens a document and resolves with the first diagnostics published for it. */
+  open(uri: string, text: string): Promise<PublishDiagnosticsParams> {
+    const received = new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.set(uri, resolve));
+    void this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'falco-rules', version: 1, text } });
+    return received;
+  }
+
+  async complete(uri: string, line: number, character: number): Promise<CompletionItem[]> {
+    const result = await this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line, character } });
+    if (!result) return [];
+    return Array.isArray(result) ? result : (result as CompletionList).items;
+  }
+
+  async stop(): Promise<void> {
+    await this.connection.sendRequest(ShutdownRequest.type);
+    await this.connection.sendNotification(ExitNotification.type);
+    this.connection.dispose();
+    this.process.kill();
+  }
+}
+
+/** The 0-based line and character of the first occurrence of `needle`, plus `delta` characters. */
+function positionOf(text: string, needle: string, delta = 0): { line: number; character: number } {
+  const offset = text.indexOf(needle);
+  assert.notEqual(offset, -1, `'${needle}' not found in the test document`);
+  const before = text.slice(0, offset + delta).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
+
+describe('language server over stdio', function () {
+  this.timeout(30000);
+  let client: TestClient;
+
+  before(async () => {
+    client = new TestClient();
+    await client.initialize();
+  });
+
+  after(async () => {
+    await client.stop();
+  });
+
+  it('publishes the seed diagnostics on open', async () => {
+    const text = readFixture('cases', 'seed-pci-rules.indented.yaml');
+    const published = await client.open('file:///seed.yaml', text);
+    const lines = text.split('\n');
+    const covered = (d: (typeof published.diagnostics)[number]) => lines[d.range.start.line]!.slice(d.range.start.character, d.range.end.character);
+
+    const placeholders = published.diagnostics.filter((d) => d.code === 'LOAD_ERR_COMPILE_OUTPUT' && covered(d).startsWith('%('));
+    assert.equal(placeholders.length, 30);
+    assert.ok(published.diagnostics.some((d) => covered(d) === 'evt.arg.targetpath' && d.severity === 1));
+    assert.equal(published.diagnostics.filter((d) => covered(d) === '!~').length, 3);
+    assert.equal(published.diagnostics.filter((d) => d.code === 'LOAD_NO_EVTTYPE').length, 1);
+    assert.equal(published.diagnostics.filter((d) => d.code === 'evt-arg-not-in-events').length, 2);
+  });
+
+  it('completes every proc.* field after proc.', async () => {
+    const text = '- rule: r\n  desc: d\n  condition: proc.\n  output: o\n  priority: WARNING\n';
+    await client.open('file:///complete.yaml', text);
+    const items = await client.complete('file:///complete.yaml', 2, 'condition: proc.'.length + 2);
+    const labels = new Set(items.map((i) => i.label));
+    const expected = catalog.fields.filter((f) => f.name.startsWith('proc.') && f.sources.includes('syscall')).map((f) => f.name);
+    assert.ok(expected.length > 40);
+    for (const name of expected) assert.ok(labels.has(name), `missing ${name}`);
+    assert.ok(![...labels].some((l) => !l.startsWith('proc.')), 'only proc.* fields after proc.');
+    const procName = items.find((i) => i.label === 'proc.name')!;
+    assert.equal(procName.detail, 'CHARBUF');
+  });
+
+  it('completes every field of the source after %', async () => {
+    const text = '- rule: r\n  desc: d\n  condition: evt.type = execve\n  output: "shell %"\n  priority: WARNING\n';
+    await client.open('file:///output.yaml', text);
+    const position = positionOf(text, 'shell %', 'shell %'.length);
+    const items = await client.complete('file:///output.yaml', position.line, position.character);
+    const labels = new Set(items.map((i) => i.label));
+    const expected = catalog.fields.filter((f) => f.sources.includes('syscall') && !f.filterOnly).map((f) => f.name);
+    for (const name of expected) assert.ok(labels.has(name), `missing ${name}`);
+    assert.ok(!labels.has('ka.user.name'), 'no k8s_audit fields in a syscall rule');
+  });
+
+  it('shows the type and description of fd.sport on hover', async () => {
+    const text = '- rule: r\n  desc: d\n  condition: evt.type = bind and fd.sport > 1023\n  output: o\n  priority: WARNING\n';
+    await client.open('file:///hover.yaml', text);
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///hover.yaml' }, position: positionOf(text, 'fd.sport', 3) });
+    assert.ok(hover);
+    const value = (hover.contents as MarkupContent).value;
+    assert.match(value, /fd\.sport/);
+    assert.match(value, /PORT/);
+    const description = catalog.fields.find((f) => f.name === 'fd.sport')!.description;
+    assert.ok(value.includes(description));
+  });
+});
