@@ -17,7 +17,7 @@ export interface ItemText {
   text: string;
 }
 
-/** Every string value of `key` in the items of the YAML file `relativePath` under test/fixtures. */
+/** Returns every string value of `key` in the items of the YAML file `relativePath` under test/fixtures. */
 export function itemStrings(relativePath: string, key: 'condition' | 'output'): ItemText[] {
   const source = fs.readFileSync(path.join(FIXTURES, relativePath), 'utf8');
   const found: ItemText[] = [];
@@ -36,7 +36,7 @@ export function itemStrings(relativePath: string, key: 'condition' | 'output'): 
   return found;
 }
 
-/** The official rules files, as paths under test/fixtures. */
+/** Lists the official rules files, as paths under test/fixtures. */
 export function officialRuleFiles(): string[] {
   const official = path.join(FIXTURES, 'official');
   return fs.readdirSync(official, { withFileTypes: true }).flatMap((entry) => {

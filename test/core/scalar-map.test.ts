@@ -9,10 +9,10 @@ function lines(...parts: string[]): string {
   return parts.join('\n') + '\n';
 }
 
-/** Returns the value scalars of every `key:` pair in `text`, across all documents, in order. */
-function scalarsOf(text: string, key: string, options: { keepSourceTokens: boolean } = { keepSourceTokens: true }): Scalar[] {
+/** Returns the value scalars of every `key:` pair in `documents`, in order. */
+function scalarsIn(documents: Iterable<Document>, key: string): Scalar[] {
   const found: Scalar[] = [];
-  for (const document of parseAllDocuments(text, options)) {
+  for (const document of documents) {
     visit(document, {
       Pair(_, pair) {
         if (isScalar(pair.key) && pair.key.value === key && isScalar(pair.value)) found.push(pair.value);
@@ -20,6 +20,11 @@ function scalarsOf(text: string, key: string, options: { keepSourceTokens: boole
     });
   }
   return found;
+}
+
+/** Returns the value scalars of every `key:` pair in `text`, across all documents, in order. */
+function scalarsOf(text: string, key: string, options: { keepSourceTokens: boolean } = { keepSourceTokens: true }): Scalar[] {
+  return scalarsIn(parseAllDocuments(text, options), key);
 }
 
 function mapKey(text: string, key: string, occurrence = 0): ScalarMap {
@@ -349,7 +354,7 @@ describe('mapScalar', () => {
     assert.equal(map.offsets[map.value.length], text.indexOf('b') + 1);
   });
 
-  it('gives a clipped final newline without a line break no source', () => {
+  it('maps a final newline at the end of text', () => {
     const text = 'condition: |\n  abc';
     const map = mapKey(text, 'condition');
     assert.equal(map.value, 'abc\n');
@@ -380,12 +385,19 @@ describe('mapScalar', () => {
   it('maps empty values', () => {
     const text = lines('condition:', 'output: ""', 'desc: >-', 'next: 1');
     const missing = mapKey(text, 'condition');
-    assert.deepEqual([missing.value, missing.exact, missing.offsets.length], ['', true, 1]);
+    assert.equal(missing.value, '');
+    assert.equal(missing.exact, true);
+    assert.deepEqual(missing.offsets, [text.indexOf(':') + 1]);
+
     const quoted = mapKey(text, 'output');
-    assert.deepEqual([quoted.value, quoted.exact], ['', true]);
-    assert.equal(quoted.offsets[0], text.indexOf('""') + 1);
+    assert.equal(quoted.value, '');
+    assert.equal(quoted.exact, true);
+    assert.deepEqual(quoted.offsets, [text.indexOf('""') + 1]);
+
     const block = mapKey(text, 'desc');
-    assert.deepEqual([block.value, block.exact], ['', true]);
+    assert.equal(block.value, '');
+    assert.equal(block.exact, true);
+    assert.equal(block.offsets.length, 1);
   });
 
   it('falls back when the text does not match the node', () => {
@@ -394,8 +406,10 @@ describe('mapScalar', () => {
     const map = mapScalar(node, text.replace('a', 'x'));
     assert.equal(map.value, 'a\nb');
     assert.equal(map.exact, false);
-    assert.deepEqual(map.offsets, [11, 11, 11, 17]);
-    assert.deepEqual(toDocumentSpan(map, { start: 1, end: 2 }), { start: 11, end: 17 });
+    const scalarStart = text.indexOf('"');
+    const scalarEnd = text.lastIndexOf('"') + 1;
+    assert.deepEqual(map.offsets, [scalarStart, scalarStart, scalarStart, scalarEnd]);
+    assert.deepEqual(toDocumentSpan(map, { start: 1, end: 2 }), { start: scalarStart, end: scalarEnd });
   });
 
   it('maps nodes parsed without source tokens', () => {
@@ -486,7 +500,7 @@ describe('valueOffsetAt', () => {
     { name: 'line break of a folded block', marked: 'condition: >-\n  a and$0\n  b\n', expected: 5 },
   ];
   for (const testCase of cases) {
-    it(`finds the offset at ${testCase.name}`, () => {
+    it(`returns the offset at ${testCase.name}`, () => {
       assert.equal(offsetAtMarker(testCase.marked, 'condition'), testCase.expected);
     });
   }
@@ -571,7 +585,9 @@ function randomScalarSource(next: () => number, lineBreak: () => string): string
 
   const style = pick(next, ['plain', 'single', 'double', 'block', 'block']);
   if (style !== 'block') {
-    const quote = style === 'single' ? "'" : style === 'double' ? '"' : '';
+    let quote = '';
+    if (style === 'single') quote = "'";
+    if (style === 'double') quote = '"';
     let result = quote || 'x ';
     const lineCount = 1 + Math.floor(next() * 4);
     for (let i = 0; i < lineCount; i++) {
@@ -619,17 +635,15 @@ function assertExactMap(text: string, node: Scalar, label: string): void {
 }
 
 /** Maps every scalar of a document that has YAML errors: values must match and nothing may throw. */
-function assertMapsWithoutThrowing(text: string, label: string): void {
-  for (const document of parseAllDocuments(text, { keepSourceTokens: true })) {
-    visit(document, {
-      Scalar(_, node) {
-        const map = mapScalar(node, text);
-        assert.equal(map.value, String(node.source ?? node.value), label);
-        assert.equal(map.offsets.length, map.value.length + 1, label);
-        if (map.exact) assertSourcesProduceValue(text, map, label);
-      },
-    });
-  }
+function assertMapsWithoutThrowing(text: string, document: Document, label: string): void {
+  visit(document, {
+    Scalar(_, node) {
+      const map = mapScalar(node, text);
+      assert.equal(map.value, String(node.source ?? node.value), label);
+      assert.equal(map.offsets.length, map.value.length + 1, label);
+      if (map.exact) assertSourcesProduceValue(text, map, label);
+    },
+  });
 }
 
 describe('mapScalar round trips', () => {
@@ -647,13 +661,14 @@ describe('mapScalar round trips', () => {
             for (const text of [written, written.replace(/\n/g, '\r\n')]) {
               total++;
               const label = `${JSON.stringify(value)} as ${style}${flow ? ' in a flow map' : ''}: ${JSON.stringify(text)}`;
-              if (parseDocument(text).errors.length > 0) {
+              const document = parseDocument(text, { keepSourceTokens: true });
+              if (document.errors.length > 0) {
                 // The stringifier writes some values as invalid YAML, such as a plain scalar containing ": ".
-                assertMapsWithoutThrowing(text, label);
+                assertMapsWithoutThrowing(text, document, label);
                 invalid++;
                 continue;
               }
-              const node = scalarsOf(text, 'condition')[0];
+              const node = scalarsIn([document], 'condition')[0];
               assert.ok(node, label);
               assertExactMap(text, node, label);
               stylesParsed.set(String(node.type), (stylesParsed.get(String(node.type)) ?? 0) + 1);
@@ -674,13 +689,12 @@ describe('mapScalar round trips', () => {
       const lineBreak = (): string => (lineEnding === 'mixed' ? pick(next, ['\n', '\r\n']) : lineEnding);
       const text = `- rule: r${lineBreak()}  condition: ${randomScalarSource(next, lineBreak)}${lineBreak()}  output: o${lineBreak()}`;
       const label = JSON.stringify(text);
-      if (parseDocument(text).errors.length > 0) {
-        assertMapsWithoutThrowing(text, label);
+      const document = parseDocument(text, { keepSourceTokens: true });
+      if (document.errors.length > 0) {
+        assertMapsWithoutThrowing(text, document, label);
         continue;
       }
-      for (const document of parseAllDocuments(text, { keepSourceTokens: true })) {
-        visit(document, { Scalar: (_, node) => assertExactMap(text, node, label) });
-      }
+      visit(document, { Scalar: (_, node) => assertExactMap(text, node, label) });
       valid++;
     }
     assert.ok(valid > 2000, `only ${valid} of 3000 sources were valid YAML`);

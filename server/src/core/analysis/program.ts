@@ -210,6 +210,7 @@ export class Program {
     this.checkUpdateTarget(item, fileIndex, problems);
 
     const conditionEntry = item.get('condition');
+    const problemsBefore = problems.length;
     let facts: ConditionFacts | undefined;
     if (conditionEntry?.value && isScalar(conditionEntry.value)) {
       const map = item.scalar(conditionEntry.value as Scalar);
@@ -230,13 +231,16 @@ export class Program {
       }
     }
 
+    // Falco stops at a file's first error, so a rule whose condition fails gets no event-type warning.
+    const conditionFailed = problems.slice(problemsBefore).some((p) => p.severity === 'error');
+
     const outputEntry = item.get('output');
     if (sourceKnown && outputEntry?.value && isScalar(outputEntry.value) && !(isRuleUpdate(item) && isAppendOrOverrideAppend(item, 'output'))) {
       checkOutput(item.scalar(outputEntry.value as Scalar), source, problems);
     }
 
     const warnEvttypes = scalarText(item, item.get('warn_evttypes')?.value);
-    if (facts?.eventSet && source === 'syscall' && conditionEntry && (warnEvttypes === undefined || parseYamlCppBool(warnEvttypes) !== false)) {
+    if (facts?.eventSet && !conditionFailed && source === 'syscall' && conditionEntry && (warnEvttypes === undefined || parseYamlCppBool(warnEvttypes) !== false)) {
       const count = eventSetCount(facts.eventSet);
       if (count > NO_EVTTYPE_THRESHOLD || count === 0) {
         problems.push({

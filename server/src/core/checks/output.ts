@@ -49,7 +49,7 @@ export function checkOutput(map: ScalarMap, source: string | undefined, problems
       continue;
     }
     if (segment.kind === 'placeholder') {
-      checkPlaceholderExpr(segment.expr, source, report);
+      checkPlaceholderExpr(segment.expr, segment.span, source, report);
     }
   }
 
@@ -91,10 +91,11 @@ function suggestOutputFields(name: string, source: string | undefined): string[]
   return names.filter((n) => n.endsWith(`.${last}`)).slice(0, 3);
 }
 
-function checkPlaceholderExpr(expr: FieldExpr | TransformerExpr, source: string | undefined, report: (span: Span, message: string, severity?: Diagnostic['severity'], code?: string, suggestions?: string[]) => void): void {
+/** Checks the fields of a placeholder; `span` covers the whole placeholder, `%` included, for a top-level field. */
+function checkPlaceholderExpr(expr: FieldExpr | TransformerExpr, span: Span, source: string | undefined, report: (span: Span, message: string, severity?: Diagnostic['severity'], code?: string, suggestions?: string[]) => void): void {
   if (expr.kind === 'transformer') {
     for (const arg of expr.args) {
-      if (arg.kind === 'field' || arg.kind === 'transformer') checkPlaceholderExpr(arg, source, report);
+      if (arg.kind === 'field' || arg.kind === 'transformer') checkPlaceholderExpr(arg, arg.span, source, report);
     }
     return;
   }
@@ -102,7 +103,7 @@ function checkPlaceholderExpr(expr: FieldExpr | TransformerExpr, source: string 
   if (lookup.status === 'ok') {
     if (lookup.field.filterOnly) {
       const replacements = DISPLAY_REPLACEMENTS[expr.name] ?? [];
-      report(expr.span, `Field '${expr.name}' can be used only in conditions: in an output it prints nothing useful.${replacements.length ? ` Use ${replacements.map((r) => `'%${r}'`).join(' or ')} instead.` : ''}`, 'warning', 'filter-only-field-in-output', replacements.map((r) => `%${r}`));
+      report(span, `Field '${expr.name}' can be used only in conditions: in an output it prints nothing useful.${replacements.length ? ` Use ${replacements.map((r) => `'%${r}'`).join(' or ')} instead.` : ''}`, 'warning', 'filter-only-field-in-output', replacements.map((r) => `%${r}`));
     }
     return;
   }
@@ -118,5 +119,5 @@ function checkPlaceholderExpr(expr: FieldExpr | TransformerExpr, source: string 
   }
   const candidates = suggestOutputFields(expr.name, source);
   const reason = lookup.status === 'other-source' ? `it belongs to the '${lookup.sources.join("', '")}' source` : lookup.status === 'unknown-event-arg' ? `no event has an argument '${lookup.argName}'` : 'it is not a field';
-  report(expr.span, `Falco cannot format '%${expr.name}${expr.arg ? `[${expr.arg.value}]` : ''}': ${reason}.${didYouMean(candidates)}`, 'error', 'LOAD_ERR_COMPILE_OUTPUT', candidates.map((c) => `%${c}`));
+  report(span, `Falco cannot format '%${expr.name}${expr.arg ? `[${expr.arg.value}]` : ''}': ${reason}.${didYouMean(candidates)}`, 'error', 'LOAD_ERR_COMPILE_OUTPUT', candidates.map((c) => `%${c}`));
 }

@@ -19,7 +19,7 @@ const YAML_CPP_FALSE = /^(?:false|False|FALSE|no|No|NO|off|Off|OFF|n|N)$/;
 /** The decoded text of a scalar node, or undefined for other nodes. */
 export function scalarText(item: RulesItem, node: YamlNode | null | undefined): string | undefined {
   if (!node || !isScalar(node)) return undefined;
-  return item.scalar(node as Scalar).value;
+  return item.scalarValue(node as Scalar);
 }
 
 /** Reads a yaml-cpp boolean (`true`, `yes`, `on`, `y` in three casings). */

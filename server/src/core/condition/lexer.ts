@@ -11,7 +11,7 @@
  */
 import type { Span } from '../types';
 
-/** What a token of a condition is, as the parser read it. */
+/** Kind of a condition token, decided by the grammar position the parser read it in. */
 export type ConditionTokenKind =
   /** `and`, `or`, `not`. */
   | 'keyword'
@@ -66,7 +66,7 @@ export const VAL_TRANSFORMER = 'val';
 /** Every operator in the order libs lists them in its error message. */
 export const ALL_OPERATORS = [...UNARY_OPERATORS, ...NUMERIC_OPERATORS, ...STRING_OPERATORS, ...LIST_OPERATORS];
 
-/** Whether libs' `lex_blank` skips the character: space, tab, backspace, CR, LF (not VT or FF). */
+/** Returns whether libs' `lex_blank` skips the character: space, tab, backspace, CR, LF (not VT or FF). */
 export function isBlank(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x08 || code === 0x0d || code === 0x0a;
 }
@@ -166,8 +166,8 @@ export function scanQuotedString(text: string, start: number): number {
 /**
  * Unescapes the quoted string `text[start, end)` (quotes included) with
  * libs' rules. Each bad escape yields an error whose span covers the escape
- * sequence, and the sequence is kept as written in the value; libs stops at
- * the first one.
+ * sequence. The sequence stays as written in the value and unescaping goes
+ * on, whereas libs stops at the first one.
  */
 export function unescapeQuotedString(text: string, start: number, end: number): { value: string; errors: EscapeError[] } {
   const quote = text[start];
@@ -273,9 +273,9 @@ function decodeBytes(bytes: number[]): string {
 
 /**
  * Returns the span of the token that starts at or after `at` (blanks
- * skipped), for pointing an error at it: a quoted string, one punctuation
- * character, a run of operator symbols, a word, or any other run up to a
- * blank, quote, parenthesis or comma. Returns undefined at the end of text.
+ * skipped), for pointing an error at it. The token is a quoted string, one
+ * punctuation character, a run of operator symbols, a word, or any other run
+ * up to a blank, quote, parenthesis or comma. Returns undefined at the end.
  */
 export function offendingTokenSpan(text: string, at: number): Span | undefined {
   let start = at;

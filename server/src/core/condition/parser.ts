@@ -4,11 +4,12 @@
  * the same recursion-depth accounting and the same error wording, so the
  * first error reported is the one Falco reports.
  *
- * Unlike libs, it does not stop at the first error. Each error is recorded,
- * the parser skips to the next `and`/`or` or closing parenthesis at the same
- * nesting level, and goes on; checks that failed half-way stay in the tree
- * with what could be read (a `CheckExpr` without `operator` or `right`).
- * It never throws, and recursion is bounded by the depth limit.
+ * Unlike libs, it does not stop at the first error. It records the error,
+ * skips to the next `and`/`or` or closing parenthesis at the same nesting
+ * level, and goes on. A check that failed half-way stays in the tree with
+ * what could be read (a `CheckExpr` without `operator` or `right`).
+ * Recursion is bounded by the depth limit, so deep nesting cannot overflow
+ * the stack.
  *
  * It is purely syntactic: it does not know which fields, macros or lists
  * exist, and it does not substitute lists (Falco does that on the raw text
@@ -128,7 +129,7 @@ class ParseFailure {
   constructor(
     readonly message: string,
     readonly span: Span,
-    /** Where skipping may start at the earliest, when the cursor is still before the offending text. */
+    /** Earliest offset to skip from, for when the cursor is still before the offending text. */
     readonly resumeAt?: number,
     readonly isDepthLimit = false,
   ) {}
@@ -176,6 +177,8 @@ class ConditionParser {
   private missingCloseReported = false;
   private readonly tokens: ConditionToken[] = [];
   private readonly errors: ConditionParseError[] = [];
+  /** Start offsets of the errors recorded, so that each offset is blamed once. */
+  private readonly errorStarts = new Set<number>();
   private readonly warnings: ConditionParseError[] = [];
 
   constructor(
@@ -208,7 +211,7 @@ class ConditionParser {
     return result;
   }
 
-  /** The tokens read, in text order, without overlaps. */
+  /** Returns the tokens read, in text order, without overlaps. */
   sortedTokens(): ConditionToken[] {
     const sorted = [...this.tokens].sort((a, b) => a.span.start - b.span.start);
     const result: ConditionToken[] = [];
@@ -463,7 +466,7 @@ class ConditionParser {
     } catch (error) {
       if (!(error instanceof ParseFailure)) throw error;
     }
-    this.errors.length = errorCount;
+    this.takeErrorsSince(errorCount);
     this.restore(saved);
     return undefined;
   }
@@ -650,7 +653,7 @@ class ConditionParser {
     return this.text[this.pos] === '(' || matchIdentifier(this.text, this.pos) !== -1;
   }
 
-  /** Whether `and`, `or` or `not` follows as a whole word (libs: not followed by an ASCII letter or digit). */
+  /** Returns whether `and`, `or` or `not` follows as a whole word, that is, not followed by an ASCII letter or digit. */
   private boolKeywordFollows(): boolean {
     return ['and', 'or', 'not'].some((keyword) => {
       if (!this.text.startsWith(keyword, this.pos)) return false;
@@ -691,7 +694,7 @@ class ConditionParser {
     }
   }
 
-  /** A list element: a quoted or bare string, never a transformer. */
+  /** Parses a list element: a quoted or bare string, never a transformer. */
   private parseListElement(): ValueExpr {
     return this.parseStrValueOrTransformer({ allowTransformer: false }) as ValueExpr;
   }
@@ -714,7 +717,7 @@ class ConditionParser {
       firstFailed = true;
     }
     if (this.errors.length > errorCount) {
-      this.warnings.push(...this.errors.splice(errorCount));
+      this.warnings.push(...this.takeErrorsSince(errorCount));
       items.pop();
       firstFailed = true;
     }
@@ -731,7 +734,7 @@ class ConditionParser {
     return { kind: 'list', items, parenthesized: true, span: { start: open.start, end: close.end } };
   }
 
-  /** After a modifier: a list or a list name. */
+  /** Parses what follows a modifier: a list or a list name. */
   private parseListValue(): ListExpr {
     this.enter();
     try {
@@ -746,7 +749,7 @@ class ConditionParser {
     }
   }
 
-  /** After `in`, `intersects`, `pmatch`. */
+  /** Parses what follows `in`, `intersects` or `pmatch`: a list, a list name or a transformer call. */
   private parseListValueOrTransformer(): ListExpr | TransformerExpr {
     this.enter();
     try {
@@ -763,7 +766,7 @@ class ConditionParser {
     }
   }
 
-  /** A bare word where a list is expected, which libs reads as a one-element list. */
+  /** Takes a bare word where a list is expected, which libs reads as a one-element list. */
   private takeListName(end: number): ListExpr {
     const span = this.take('identifier', end);
     const name = this.text.slice(span.start, span.end);
@@ -926,8 +929,16 @@ class ConditionParser {
 
   /** Records an error, unless one was already recorded at the same offset. */
   private report(message: string, span: Span): void {
-    if (this.errors.some((error) => error.span.start === span.start)) return;
+    if (this.errorStarts.has(span.start)) return;
+    this.errorStarts.add(span.start);
     this.errors.push({ message, span });
+  }
+
+  /** Removes and returns the errors recorded after the first `count`. */
+  private takeErrorsSince(count: number): ConditionParseError[] {
+    const removed = this.errors.splice(count);
+    for (const error of removed) this.errorStarts.delete(error.span.start);
+    return removed;
   }
 
   private failure(message: string): ParseFailure {

@@ -45,8 +45,10 @@ export interface RulesItem {
   index: number;
   /** Returns the entry of `key`, the first one when the key is repeated. */
   get(key: string): ItemEntry | undefined;
-  /** Maps a scalar of this item to its decoded value with document offsets. */
+  /** Maps a scalar of this item to its decoded value with document offsets (computed once per node). */
   scalar(node: Scalar): ScalarMap;
+  /** The decoded value of a scalar, as `scalar(node).value` but without building the offset table. */
+  scalarValue(node: Scalar): string;
   /** Document span of any node inside this item. */
   spanOf(node: YamlNode): Span;
 }
@@ -163,6 +165,7 @@ function buildItem(document: RulesDocument, node: YAMLMap, parsed: ParsedChunk, 
 
   const kind = ITEM_KINDS.find((k) => entries.some((e) => e.key === k));
   const span = nodeSpan(node, parsed.toDocument);
+  const scalarMaps = new Map<Scalar, ScalarMap>();
   const elementStart = findElementDash(document.text, span.start);
   const item: RulesItem = {
     kind,
@@ -173,15 +176,23 @@ function buildItem(document: RulesDocument, node: YAMLMap, parsed: ParsedChunk, 
     documentIndex: chunk.documentIndex,
     index: document.items.length,
     get: (key) => entries.find((e) => e.key === key),
-    scalar: (scalarNode) => toDocumentMap(mapScalar(scalarNode, parsed.source), parsed.toDocument),
+    scalar: (scalarNode) => {
+      let map = scalarMaps.get(scalarNode);
+      if (!map) {
+        map = toDocumentMap(mapScalar(scalarNode, parsed.source), parsed.toDocument);
+        scalarMaps.set(scalarNode, map);
+      }
+      return map;
+    },
+    scalarValue: (scalarNode) => (typeof scalarNode.source === 'string' ? scalarNode.source : String(scalarNode.value)),
     spanOf: (inner) => nodeSpan(inner, parsed.toDocument),
   };
   if (kind) {
     const nameEntry = item.get(kind);
     if (nameEntry?.value && isScalar(nameEntry.value) && (kind === 'rule' || kind === 'macro' || kind === 'list')) {
-      const map = item.scalar(nameEntry.value);
-      if (map.value !== '') {
-        item.name = map.value;
+      const name = item.scalarValue(nameEntry.value);
+      if (name !== '') {
+        item.name = name;
         item.nameSpan = nameEntry.valueSpan;
       }
     }
@@ -197,7 +208,11 @@ function findElementDash(text: string, mapStart: number): number {
 }
 
 function toDocumentMap(map: ScalarMap, toDocument: OffsetMapper): ScalarMap {
-  return { value: map.value, exact: map.exact, offsets: map.offsets.map(toDocument) };
+  for (const offsets of [map.offsets, map.ends]) {
+    if (!offsets) continue;
+    for (let i = 0; i < offsets.length; i++) offsets[i] = toDocument(offsets[i]!);
+  }
+  return map;
 }
 
 function nodeSpan(node: YamlNode, toDocument: OffsetMapper): Span {

@@ -5,9 +5,10 @@
  *
  * It is syntactic. After `%` and any width digits it takes the longest field
  * name or transformer call that parses, the way Falco's first attempt does,
- * and does not ask whether the field exists. Falco then retries ever shorter
- * text until one compiles (`%proc.namex` prints `proc.name` then `x`); that
- * rule needs the field tables, so it belongs to the checker.
+ * and does not ask whether the field exists. When that fails to compile,
+ * Falco retries ever shorter text until one compiles, so `%proc.namex`
+ * prints `proc.name` then `x`. That rule needs the field tables, so it
+ * belongs to the checker.
  *
  * A `%` that cannot start a placeholder becomes a `BrokenPlaceholder` whose
  * span covers what the author meant as one placeholder (`%(proc.name)s`
@@ -23,7 +24,7 @@ import type { BrokenPlaceholder, OutputParseResult, OutputPlaceholder, OutputSeg
 import { parseFieldOrTransformerAt } from '../condition/parser';
 import { FIELD_TRANSFORMERS } from '../condition/lexer';
 
-/** Parses an output format. Spans are offsets into `text`. Never throws. */
+/** Parses an output format into literal and placeholder segments. Spans are offsets into `text`. */
 export function parseOutput(text: string): OutputParseResult {
   const segments: OutputSegment[] = [];
   let literalStart = text.startsWith('*') ? 1 : 0;

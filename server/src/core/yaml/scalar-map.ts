@@ -26,9 +26,9 @@ export interface ScalarMap {
   offsets: number[];
   /**
    * Document offset just after the source of each value character (after a
-   * whole escape sequence or CRLF line break). Optional so that maps built or
-   * copied elsewhere stay valid; without it, a character's source is taken to
-   * run to the next character's offset.
+   * whole escape sequence or CRLF line break). It is optional so that maps
+   * built or copied elsewhere stay valid. Without it, a character's source is
+   * taken to run to the next character's offset.
    */
   ends?: number[];
   /**
@@ -40,8 +40,9 @@ export interface ScalarMap {
 
 /**
  * Maps `node`, a scalar parsed from `text`, to its decoded value and offsets.
- * Parse with `keepSourceTokens: true`: without the source token, a block
- * scalar with an explicit indentation indicator is mapped inexactly.
+ * Parse with `keepSourceTokens: true`. Without source tokens the source is
+ * read back from the node's range, and the parent indentation that a block
+ * scalar's indentation indicator is relative to is found by trial.
  * Never throws.
  */
 export function mapScalar(node: Scalar, text: string): ScalarMap {
@@ -126,7 +127,7 @@ interface BlockSource {
   end: number;
   /**
    * Indentation of the parent node, which an explicit indentation indicator
-   * is relative to; undefined when no source token recorded it.
+   * is relative to, or undefined when no source token recorded it.
    */
   parentIndent: number | undefined;
 }
@@ -140,6 +141,7 @@ interface BlockHeader {
   chomping: 'strip' | 'clip' | 'keep';
 }
 
+/** Flow scalar styles by CST token type and by `Scalar.type`. */
 const FLOW_STYLES: Record<string, FlowStyle> = {
   scalar: 'plain',
   'single-quoted-scalar': 'single',
@@ -194,7 +196,11 @@ function scalarTokenOf(node: Scalar): CST.FlowScalar | CST.BlockScalar | undefin
   return undefined;
 }
 
-/** Parses a block scalar header such as `>`, `|-` or `>2+`; undefined if it is malformed. */
+/**
+ * Parses a block scalar header such as `>`, `|-` or `>2+`. Extra characters
+ * (a second digit, `0`) are ignored, as the `yaml` package does after
+ * reporting them.
+ */
 function parseBlockHeader(source: string): BlockHeader | undefined {
   const indicator = source[0];
   if (indicator !== '|' && indicator !== '>') return undefined;
@@ -203,7 +209,6 @@ function parseBlockHeader(source: string): BlockHeader | undefined {
   for (const ch of source.slice(1)) {
     if (chomping === 'clip' && (ch === '-' || ch === '+')) chomping = ch === '-' ? 'strip' : 'keep';
     else if (indentIndicator === 0 && ch >= '1' && ch <= '9') indentIndicator = Number(ch);
-    else return undefined;
   }
   return { folded: indicator === '>', indentIndicator, chomping };
 }
@@ -354,7 +359,7 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 
 const HEX_ESCAPE_LENGTHS: Record<string, number> = { x: 2, u: 4, U: 8 };
 
-/** Decodes the escape sequence whose backslash is at `i`; returns the offset after it. */
+/** Decodes the escape sequence whose backslash is at `i` and returns the offset after it. */
 function decodeEscape(text: string, i: number, lookaheadEnd: number, out: ValueBuilder): number {
   const next = text[i + 1];
   if (next === undefined || i + 1 >= lookaheadEnd) {
@@ -465,8 +470,8 @@ function decodeBlockScalar(source: BlockSource, text: string, parentIndent: numb
 
   const contentStart = lines.findIndex((line) => !line.blank);
   // The `yaml` package takes the content indentation from the first
-  // non-blank line unless the header gives it; YAML 1.2 also counts the
-  // longest leading blank line, which only matters for invalid input.
+  // non-blank line unless the header gives it. YAML 1.2 also counts the
+  // longest leading blank line, but that only changes invalid input.
   const indentation = header.indentIndicator > 0 ? parentIndent + header.indentIndicator : lines[contentStart]!.indent;
 
   // Blank lines indented past the content at the end still belong to the content.
