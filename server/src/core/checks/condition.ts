@@ -47,6 +47,9 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
   for (const error of parsed.errors) {
     problems.push({ span: toDoc(error.span), severity: 'error', code: 'LOAD_ERR_COMPILE_CONDITION', message: explainParseError(error.message, text.slice(error.span.start, error.span.end)) });
   }
+  for (const warning of parsed.warnings ?? []) {
+    problems.push({ span: toDoc(warning.span), severity: 'warning', code: 'condition-ignored-list', message: `${explainParseError(warning.message, text.slice(warning.span.start, warning.span.end))} Falco does not reject this here, but reads the whole list as empty. Fix the escape.` });
+  }
   if (!parsed.expr) return facts;
   facts.expr = parsed.expr;
 

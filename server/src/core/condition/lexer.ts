@@ -36,6 +36,7 @@ export type ConditionTokenKind =
   /** Text the parser skipped while recovering from an error. */
   | 'unknown';
 
+/** One token of a condition: its kind, source text and span. */
 export interface ConditionToken {
   kind: ConditionTokenKind;
   /** The source text of the token. */

@@ -11,9 +11,9 @@
  * Recursion is bounded by the depth limit, so deep nesting cannot overflow
  * the stack.
  *
- * It is purely syntactic: it does not know which fields, macros or lists
- * exist, and it does not substitute lists (Falco does that on the raw text
- * before parsing, so a list name reads here as an identifier or a value).
+ * It is purely syntactic, so it does not know which fields, macros or lists
+ * exist. Nor does it substitute lists: Falco does that on the raw text
+ * before parsing, so here a list name reads as an identifier or a value.
  */
 import type { Span } from '../types';
 import type {

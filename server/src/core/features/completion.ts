@@ -12,7 +12,7 @@ import { catalog, operatorsForType } from '../catalog';
 import { lookupField } from '../checks/fields';
 import { toDocumentSpan } from '../yaml/scalar-map';
 import { scalarText } from '../checks/structure';
-import { findItemAt, findScalarAt, linePrefix } from './locate';
+import { findItemAt, findItemBefore, findScalarAt, linePrefix } from './locate';
 
 export type CandidateKind = 'field' | 'macro' | 'list' | 'operator' | 'keyword' | 'event' | 'key' | 'item' | 'value';
 
@@ -58,10 +58,11 @@ export function doComplete(workspace: RulesWorkspace, uri: string, offset: numbe
   }
 
   const keyMatch = /^(\s+|-\s+)([A-Za-z_-]*)$/.exec(prefix);
-  if (keyMatch && item?.kind) {
-    const present = new Set(item.entries.map((e) => e.key));
+  const owner = item ?? findItemBefore(document, offset);
+  if (keyMatch && owner?.kind) {
+    const present = new Set(owner.entries.map((e) => e.key));
     const replace = { start: offset - keyMatch[2]!.length, end: offset };
-    return ITEM_KEYS[item.kind]
+    return ITEM_KEYS[owner.kind]
       .filter((key) => !present.has(key.name))
       .map((key) => ({ label: key.name, kind: 'key', detail: key.required ? 'required' : 'optional', documentation: key.description, insertText: `${key.name}: `, replace }));
   }
@@ -118,7 +119,7 @@ function completeCondition(workspace: RulesWorkspace, uri: string, item: RulesIt
     const lookup = lookupField(name, undefined, source);
     if (lookup.status === 'ok') {
       const operators = lookup.field.isList ? ['in', 'intersects'] : operatorsForType(lookup.type) ?? [];
-      return ['exists', ...operators].map((op) => ({
+      return [...new Set(['exists', ...operators])].map((op) => ({
         label: op,
         kind: 'operator',
         detail: `${lookup.type} operator`,

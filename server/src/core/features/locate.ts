@@ -19,6 +19,16 @@ export function findItemAt(document: RulesDocument, offset: number): RulesItem |
   return document.items.find((item) => item.elementSpan.start <= offset && offset <= item.elementSpan.end);
 }
 
+/** The last item that starts before `offset`: the item a new key typed at `offset` belongs to. */
+export function findItemBefore(document: RulesDocument, offset: number): RulesItem | undefined {
+  let found: RulesItem | undefined;
+  for (const item of document.items) {
+    if (item.elementSpan.start > offset) break;
+    found = item;
+  }
+  return found;
+}
+
 /** The scalar value of `item` that contains `offset`, with the offset inside the decoded value. */
 export function findScalarAt(item: RulesItem, offset: number): ScalarLocation | undefined {
   for (const entry of item.entries) {
