@@ -26,7 +26,7 @@ export interface CoveredDiagnostic extends Diagnostic {
   covered: string;
 }
 
-/** Checks one document (on top of the default rules unless told otherwise). */
+/** Checks one document, loaded after the default rules unless `useDefaultRules` is false. */
 export function check(text: string, options: { useDefaultRules?: boolean; uri?: string } = {}): CoveredDiagnostic[] {
   const workspace = new RulesWorkspace({ useDefaultRules: options.useDefaultRules ?? true });
   const uri = options.uri ?? 'file:///test/rules.yaml';

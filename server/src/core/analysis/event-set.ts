@@ -1,10 +1,10 @@
 /**
  * The set of libs event codes a condition can match, computed the way
- * libs filter/ppm_codes.cpp does for the LOAD_NO_EVTTYPE warning (Falco 0.44):
- * `evt.type`/`syscall.type` leaves with `=`, `==`, `in` select the codes of the
- * named events, `!=` their complement, every other leaf selects all codes;
- * `and` intersects, `or` unites, and `not` is pushed down to the leaves by
- * De Morgan, where a negated neutral leaf still selects all codes.
+ * libs filter/ppm_codes.cpp does for the LOAD_NO_EVTTYPE warning (Falco 0.44).
+ * An `evt.type` or `syscall.type` leaf with `=`, `==` or `in` selects the codes
+ * of the named events, and with `!=` their complement. Every other leaf selects
+ * all codes. `and` intersects, `or` unites, and `not` is pushed down to the
+ * leaves by De Morgan, where a negated neutral leaf still selects all codes.
  */
 import type { Expr, CheckExpr, ValueExpr } from '../condition/ast';
 
@@ -88,7 +88,7 @@ export function computeEventSet(expr: Expr, context: EventSetContext): EventSet 
   return visit(expr, false);
 }
 
-/** The codes an `evt.type` check selects, or undefined for a neutral leaf. */
+/** Returns the codes an `evt.type` check selects, or undefined for a neutral leaf. */
 function checkEventSet(check: CheckExpr, context: EventSetContext): EventSet | undefined {
   const left = check.left;
   if (left.kind !== 'field' || left.arg || (left.name !== 'evt.type' && left.name !== 'syscall.type')) return undefined;

@@ -118,6 +118,8 @@ function checkPlaceholderExpr(expr: FieldExpr | TransformerExpr, span: Span, sou
     }
   }
   const candidates = suggestOutputFields(expr.name, source);
-  const reason = lookup.status === 'other-source' ? `it belongs to the '${lookup.sources.join("', '")}' source` : lookup.status === 'unknown-event-arg' ? `no event has an argument '${lookup.argName}'` : 'it is not a field';
+  let reason = 'it is not a field';
+  if (lookup.status === 'other-source') reason = `it belongs to the '${lookup.sources.join("', '")}' source`;
+  else if (lookup.status === 'unknown-event-arg') reason = `no event has an argument '${lookup.argName}'`;
   report(span, `Falco cannot format '%${expr.name}${expr.arg ? `[${expr.arg.value}]` : ''}': ${reason}.${didYouMean(candidates)}`, 'error', 'LOAD_ERR_COMPILE_OUTPUT', candidates.map((c) => `%${c}`));
 }

@@ -27,7 +27,7 @@ export interface ValueProblem {
   message: string;
   /** True when a CIDR network was compared with an address field. */
   cidrOnAddress?: boolean;
-  /** Warning instead of error: Falco's answer depends on the machine it runs on. */
+  /** True when Falco's result depends on the machine it runs on, so the problem is a warning. */
   machineDependent?: boolean;
 }
 
@@ -120,7 +120,7 @@ export function checkValueForType(value: string, type: string, fieldName: string
   return undefined;
 }
 
-/** The network field that matches an address field: `fd.sip` to `fd.snet`, `fd.ip` to `fd.net`. */
+/** Returns the network field that matches an address field: `fd.sip` to `fd.snet`, `fd.ip` to `fd.net`. */
 export function networkFieldFor(addressField: string): string {
   const known: Record<string, string> = {
     'fd.ip': 'fd.net', 'fd.sip': 'fd.snet', 'fd.cip': 'fd.cnet', 'fd.lip': 'fd.lnet', 'fd.rip': 'fd.rnet',

@@ -226,10 +226,10 @@ function clampSpan(span: Span, text: string): Span {
 }
 
 /**
- * Detects item keys that fell out of their item (written at column 0 under a
- * `- rule:` line, as rules pasted from articles often are), reports the first
- * one, and returns the chunk re-indented so the rest of the item can still be
- * checked. Offsets are mapped back to the original text.
+ * Detects item keys that fell out of their item, written at column 0 under a
+ * `- rule:` line as rules pasted from articles often are. Reports the first
+ * one and returns the chunk re-indented, so the rest of the item can still be
+ * checked, with offsets mapped back to the original text.
  */
 function repairIndentation(document: RulesDocument, chunk: Chunk, original: string): ParsedChunk {
   const identity: ParsedChunk = { source: original, toDocument: (o) => chunk.start + o };
