@@ -28,6 +28,7 @@ describe('checks: conditions', () => {
     { name: 'syscall name without an event', condition: 'evt.type = getpid', expected: [] },
     { name: 'undefined macro', condition: 'spawned_proces and proc.name = bash', expected: [['LOAD_ERR_VALIDATE', 'spawned_proces', 'error']] },
     { name: 'list as a condition term', condition: 'spawned_process and shell_binaries', expected: [['LOAD_ERR_COMPILE_CONDITION', 'shell_binaries', 'error']] },
+    { name: 'macro inside in', condition: 'spawned_process and proc.name in (bash, container)', expected: [['macro-in-list', 'container', 'warning']] },
     { name: 'list inside in', condition: 'spawned_process and proc.name in (shell_binaries)', expected: [] },
     { name: 'transformer on the left', condition: 'spawned_process and tolower(proc.name) = bash', expected: [] },
     { name: 'val on the right', condition: 'spawned_process and proc.name = val(proc.pname)', expected: [] },
@@ -161,5 +162,27 @@ describe('checks: macro visibility', () => {
 
   it('needs the default rules for their macros', () => {
     assert.deepEqual(summary(rule('spawned_process'), { useDefaultRules: false }), [['LOAD_ERR_VALIDATE', 'spawned_process', 'error']]);
+  });
+});
+
+describe('checks: YAML features', () => {
+  it('reads several documents', () => {
+    const text = `${rule('spawned_process')}---\n- macro: m\n  condition: proc.nme = x\n---\n${rule('m and evt.type = execve').replace('Test rule', 'Other')}`;
+    assert.deepEqual(summary(text), [['LOAD_ERR_COMPILE_CONDITION', 'proc.nme', 'error']]);
+  });
+
+  it('resolves anchors across items', () => {
+    const text = '- list: shells\n  items: &shells [bash, sh]\n\n- list: more_shells\n  items: *shells\n\n' + rule('spawned_process and proc.name in (shells, more_shells)');
+    assert.deepEqual(summary(text), []);
+  });
+
+  it('maps ranges through CRLF line ends', () => {
+    const text = rule('spawned_process and proc.nme = bash').replace(/\n/g, '\r\n');
+    assert.deepEqual(summary(text), [['LOAD_ERR_COMPILE_CONDITION', 'proc.nme', 'error']]);
+  });
+
+  it('maps ranges in a literal block after comments', () => {
+    const text = '# header\n- rule: r # trailing\n  desc: d\n  condition: |\n    spawned_process and\n      proc.nme = x\n  output: o\n  priority: INFO\n';
+    assert.deepEqual(summary(text), [['LOAD_ERR_COMPILE_CONDITION', 'proc.nme', 'error']]);
   });
 });

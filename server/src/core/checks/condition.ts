@@ -133,6 +133,10 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
         facts.lists.add(value.value);
         for (const item of listItems) checkOneValue(check, fieldName, type, operator, item, value.span, value.value);
       } else {
+        // Event names such as `rename` and `dup` are also macro names in the default rules.
+        if (!value.quoted && check.right?.kind === 'list' && fieldName !== 'evt.type' && fieldName !== 'syscall.type' && scope.macroState(value.value)) {
+          report(value.span, `'${value.value}' is a macro, but inside a list Falco compares it as the text '${value.value}'. Macros stand alone as conditions; to reuse values, define a list with '- list: ${value.value}_items'.`, 'macro-in-list', 'warning');
+        }
         checkOneValue(check, fieldName, type, operator, value.value, value.span, undefined);
       }
     }

@@ -27,6 +27,7 @@ export interface Chunk {
 const ITEM_START = /^-(?:[ \t]|$)/;
 const KIND_ITEM_START = /^-[ \t]+(?:rule|macro|list|required_engine_version|required_plugin_versions)[ \t]*:/;
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t]|$)/;
+const ANCHOR = /(?:^|[\s\[{,:-])&[^\s,\[\]{}]/;
 const COLUMN0_KEY_WITHOUT_VALUE = /^[^\s#\-][^:#]*:[ \t]*(?:#.*)?$/;
 
 interface Line {
@@ -93,7 +94,9 @@ function splitDocument(lines: Line[], first: number, end: number, documentIndex:
     return;
   }
   const markerHasContent = /^---[ \t]+[^#\s]/.test(lines[first]!.text);
-  if (markerHasContent || !ITEM_START.test(lines[contentLine]!.text)) {
+  // An alias may refer to an anchor in another item, which only a whole-document parse resolves.
+  const usesAnchors = lines.slice(contentLine, end).some((line) => ANCHOR.test(line.text));
+  if (markerHasContent || usesAnchors || !ITEM_START.test(lines[contentLine]!.text)) {
     push(first, end, 'document');
     return;
   }

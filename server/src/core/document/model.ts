@@ -7,7 +7,8 @@
  * item leaves the others readable. This module decides only the shape of
  * the file; what the items mean is for the checks.
  */
-import { isMap, isScalar, isSeq, parseDocument, Scalar } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar } from 'yaml';
+import type { Document } from 'yaml';
 import type { Node as YamlNode, YAMLMap } from 'yaml';
 import type { Diagnostic, Span } from '../types';
 import { Chunk, splitIntoChunks } from './chunks';
@@ -137,7 +138,7 @@ function readChunk(document: RulesDocument, chunk: Chunk, reportedShape: Set<num
       continue;
     }
     const hasSyntaxErrors = errorSpans.some((error) => error.start < span.end && error.end > span.start);
-    document.items.push(buildItem(document, node, parsed, chunk, hasSyntaxErrors));
+    document.items.push(buildItem(document, node, parsed, chunk, hasSyntaxErrors, yamlDocument));
   }
 }
 
@@ -147,15 +148,20 @@ function reportShape(document: RulesDocument, reported: Set<number>, documentInd
   document.problems.push({ span, severity: 'error', code: 'LOAD_ERR_YAML_VALIDATE', message });
 }
 
-function buildItem(document: RulesDocument, node: YAMLMap, parsed: ParsedChunk, chunk: Chunk, hasSyntaxErrors: boolean): RulesItem {
+function buildItem(document: RulesDocument, node: YAMLMap, parsed: ParsedChunk, chunk: Chunk, hasSyntaxErrors: boolean, yamlDocument: Document): RulesItem {
   const entries: ItemEntry[] = [];
   for (const pair of node.items) {
     const keyNode = pair.key as YamlNode | null;
     if (!keyNode || !isScalar(keyNode)) continue;
     const keySpan = nodeSpan(keyNode, parsed.toDocument);
-    const value = (pair.value as YamlNode | null) ?? null;
+    let value = (pair.value as YamlNode | null) ?? null;
+    // An alias stands for its anchored node; the value span stays on the alias itself.
+    const aliasSpan = value && isAlias(value) ? nodeSpan(value, parsed.toDocument) : undefined;
+    if (value && isAlias(value)) value = (value.resolve(yamlDocument) as YamlNode | undefined) ?? null;
     let valueSpan: Span;
-    if (value && !(isScalar(value) && value.value === null && value.range?.[0] === value.range?.[1])) {
+    if (aliasSpan) {
+      valueSpan = aliasSpan;
+    } else if (value && !(isScalar(value) && value.value === null && value.range?.[0] === value.range?.[1])) {
       valueSpan = nodeSpan(value, parsed.toDocument);
     } else {
       valueSpan = { start: keySpan.end + 1, end: keySpan.end + 1 };
