@@ -22,6 +22,9 @@ import {
   MarkupContent,
   ShutdownRequest,
   ExitNotification,
+  ConfigurationRequest,
+  DidChangeConfigurationNotification,
+  RegistrationRequest,
 } from 'vscode-languageserver-protocol/node';
 import { ROOT, readFixture } from '../helpers';
 import { catalog } from '../../server/src/core/catalog';
@@ -33,6 +36,8 @@ class TestClient {
   private readonly process: ChildProcess;
   private readonly waiters = new Map<string, (params: PublishDiagnosticsParams) => void>();
   private readonly published = new Map<string, PublishDiagnosticsParams>();
+  /** The `falco` settings the client returns when the server asks for them. */
+  settings: Record<string, unknown> = { useDefaultRules: true };
 
   constructor() {
     this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -41,11 +46,14 @@ class TestClient {
       this.published.set(params.uri, params);
       this.waiters.get(params.uri)?.(params);
     });
+    this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.settings));
+    this.connection.onRequest(RegistrationRequest.type, () => undefined);
     this.connection.listen();
   }
 
   async initialize(): Promise<void> {
-    await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+    const capabilities = { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } };
+    await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities, workspaceFolders: null });
     await this.connection.sendNotification(InitializedNotification.type, {});
   }
 
@@ -54,6 +62,11 @@ class TestClient {
     const received = new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.set(uri, resolve));
     void this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'falco-rules', version: 1, text } });
     return received;
+  }
+
+  /** Resolves with the next diagnostics published for `uri`. */
+  nextDiagnostics(uri: string): Promise<PublishDiagnosticsParams> {
+    return new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.set(uri, resolve));
   }
 
   async complete(uri: string, line: number, character: number): Promise<CompletionItem[]> {
@@ -103,6 +116,25 @@ describe('language server over stdio', function () {
     assert.equal(published.diagnostics.filter((d) => covered(d) === '!~').length, 3);
     assert.equal(published.diagnostics.filter((d) => d.code === 'LOAD_NO_EVTTYPE').length, 1);
     assert.equal(published.diagnostics.filter((d) => d.code === 'evt-arg-not-in-events').length, 2);
+  });
+
+  it('applies falco.useDefaultRules changed at run time', async () => {
+    const uri = 'file:///settings.yaml';
+    const text = '- rule: r\n  desc: d\n  condition: spawned_process\n  output: o\n  priority: INFO\n';
+    const first = await client.open(uri, text);
+    assert.deepEqual(first.diagnostics, []);
+
+    client.settings = { useDefaultRules: false };
+    const changed = client.nextDiagnostics(uri);
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const without = await changed;
+    assert.deepEqual(without.diagnostics.map((d) => d.code), ['LOAD_ERR_VALIDATE']);
+    assert.match(without.diagnostics[0]!.message as string, /Undefined macro 'spawned_process'/);
+
+    client.settings = { useDefaultRules: true };
+    const restored = client.nextDiagnostics(uri);
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    assert.deepEqual((await restored).diagnostics, []);
   });
 
   it('completes every proc.* field after proc.', async () => {
