@@ -72,7 +72,7 @@ describe('falco-pci lint', () => {
   it('reports a missing file and checks the others', () => {
     const result = run('lint', '--format', 'json', 'no/such/file.yaml', SEED);
     const diagnostics = JSON.parse(result.stdout) as JsonDiagnostic[];
-    assert.equal(diagnostics[0]!.code, 'file-read-error');
+    assert.equal(diagnostics[0]!.code, 'LOAD_ERR_FILE_READ');
     assert.match(diagnostics[0]!.message, /no such file/);
     assert.ok(diagnostics.length > 30);
   });

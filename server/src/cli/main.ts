@@ -12,6 +12,8 @@ import { join, relative, resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RulesWorkspace } from '../core/workspace';
 import type { Diagnostic } from '../core/types';
+import type { PluginSpec } from '../core/analysis/environment';
+import { parseVersion } from '../core/analysis/environment';
 
 const USAGE = `Usage: falco-pci lint [--format text|json] [--no-default-rules] PATH...
 
@@ -24,6 +26,13 @@ Options:
                         with 1-based lines and columns, end exclusive, columns in UTF-16 units.
   --no-default-rules    do not load the bundled falco_rules.yaml before the given files
                         (by default its macros and lists are visible, as Falco loads it first).
+  --engine-version X.Y.Z
+                        Falco engine version to check required_engine_version against
+                        (default: 0.62.0, the engine of Falco 0.44.x).
+  --plugin NAME[@X.Y.Z] a plugin Falco has loaded; repeat for each. When given, these are
+                        exactly the loaded plugins: unmet required_plugin_versions and fields
+                        of other plugins are reported. By default the container plugin and
+                        every plugin a checked file declares count as loaded.
   -h, --help            print this help.
 
 PATH is a rules file or a folder; a folder contributes its *.yaml and *.yml files, sorted by path.
@@ -43,6 +52,8 @@ export interface CliDiagnostic {
 interface LintOptions {
   format: 'text' | 'json';
   useDefaultRules: boolean;
+  engineVersion?: string;
+  plugins?: PluginSpec[];
   paths: string[];
 }
 
@@ -57,6 +68,16 @@ function parseArguments(args: string[]): LintOptions | 'help' {
     const arg = rest[i]!;
     if (arg === '-h' || arg === '--help') return 'help';
     if (arg === '--no-default-rules') options.useDefaultRules = false;
+    else if (arg === '--engine-version' || arg.startsWith('--engine-version=')) {
+      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : rest[++i];
+      if (value === undefined || !parseVersion(value)) throw new UsageError(`Invalid value '${value ?? ''}' for --engine-version: write a version such as 0.62.0.`);
+      options.engineVersion = value;
+    } else if (arg === '--plugin' || arg.startsWith('--plugin=')) {
+      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : rest[++i];
+      const match = value === undefined ? null : /^([A-Za-z0-9_.-]+)(?:@(.+))?$/.exec(value);
+      if (!match || (match[2] !== undefined && !parseVersion(match[2]))) throw new UsageError(`Invalid value '${value ?? ''}' for --plugin: write a plugin name, optionally with its version, such as container@0.7.1.`);
+      options.plugins = [...(options.plugins ?? []), { name: match[1]!, ...(match[2] !== undefined ? { version: match[2] } : {}) }];
+    }
     else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : rest[++i];
       if (value !== 'text' && value !== 'json') throw new UsageError(`Invalid value '${value ?? ''}' for --format: use 'text' or 'json'.`);
@@ -91,11 +112,12 @@ function expandPaths(paths: string[], unreadable: Array<{ file: string; message:
   return files;
 }
 
-/** Checks `paths` and returns every diagnostic with 1-based positions. */
-export function lintPaths(paths: string[], useDefaultRules: boolean): CliDiagnostic[] {
+/** Checks `options.paths` and returns every diagnostic with 1-based positions. */
+export function lintPaths(options: Omit<LintOptions, 'format'>): CliDiagnostic[] {
   const unreadable: Array<{ file: string; message: string }> = [];
-  const files = expandPaths(paths, unreadable);
-  const workspace = new RulesWorkspace({ useDefaultRules });
+  const files = expandPaths(options.paths, unreadable);
+  const { useDefaultRules, engineVersion, plugins } = options;
+  const workspace = new RulesWorkspace({ useDefaultRules, ...(engineVersion !== undefined ? { engineVersion } : {}), ...(plugins !== undefined ? { plugins } : {}) });
   const texts = new Map<string, TextDocument>();
   for (const file of files) {
     const uri = resolve(file);
@@ -109,7 +131,7 @@ export function lintPaths(paths: string[], useDefaultRules: boolean): CliDiagnos
     }
   }
 
-  const results: CliDiagnostic[] = unreadable.map((u) => ({ file: u.file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'file-read-error', message: u.message }));
+  const results: CliDiagnostic[] = unreadable.map((u) => ({ file: u.file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'LOAD_ERR_FILE_READ', message: u.message }));
   for (const [uri, textDocument] of texts) {
     const display = relative(process.cwd(), uri) || uri;
     let diagnostics: Diagnostic[];
@@ -151,7 +173,7 @@ export function main(args: string[]): number {
     return 0;
   }
 
-  const diagnostics = lintPaths(options.paths, options.useDefaultRules);
+  const diagnostics = lintPaths(options);
   if (options.format === 'json') {
     process.stdout.write(`${JSON.stringify(diagnostics, null, 2)}\n`);
   } else {

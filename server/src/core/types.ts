@@ -29,4 +29,10 @@ export interface Diagnostic {
 export interface DiagnosticData {
   /** Replacement texts for `span`, best first. */
   suggestions?: string[];
+  /**
+   * True for errors whose Falco message `skip-if-unknown-filter: true` turns
+   * into a LOAD_UNKNOWN_FILTER warning (nonexistent field, unknown event type,
+   * unknown output filter).
+   */
+  unknownFilter?: boolean;
 }

@@ -7,11 +7,26 @@
 import type { Diagnostic } from './types';
 import { parseRulesDocument, RulesDocument } from './document/model';
 import { Program } from './analysis/program';
+import type { PluginSpec } from './analysis/environment';
 import defaultRules from './default-rules/falco_rules.json';
 
 export interface WorkspaceOptions {
   /** Load the bundled official falco_rules.yaml before the user's files, as Falco does by default. Default true. */
   useDefaultRules?: boolean;
+  /** Target Falco engine version as x.y.z. Default 0.62.0 (Falco 0.44.x). */
+  engineVersion?: string;
+  /**
+   * The plugins Falco has loaded, exactly. Default: the container plugin plus
+   * every plugin a checked file declares in `required_plugin_versions`.
+   */
+  plugins?: PluginSpec[];
+  /**
+   * Load order: files load in the order of the first entry that names them or a
+   * folder above them; files no entry names load after, sorted by URI. Entries
+   * are URIs or URI prefixes. Default: every file sorted by URI, except that
+   * when no order is set files keep the order in which they were added.
+   */
+  loadOrder?: string[];
 }
 
 /** URI under which the bundled default ruleset is loaded. */
@@ -26,19 +41,17 @@ function getDefaultRulesDocument(): RulesDocument {
 
 export class RulesWorkspace {
   private readonly documents = new Map<string, RulesDocument>();
-  private useDefaultRules: boolean;
+  private options: WorkspaceOptions;
   private program: Program | undefined;
 
   constructor(options: WorkspaceOptions = {}) {
-    this.useDefaultRules = options.useDefaultRules ?? true;
+    this.options = { ...options };
   }
 
   setOptions(options: WorkspaceOptions): void {
-    const useDefaultRules = options.useDefaultRules ?? true;
-    if (useDefaultRules !== this.useDefaultRules) {
-      this.useDefaultRules = useDefaultRules;
-      this.program = undefined;
-    }
+    if (JSON.stringify(options) === JSON.stringify(this.options)) return;
+    this.options = { ...options };
+    this.program = undefined;
   }
 
   /** Adds or replaces a file. Files load in the order they were first added. */
@@ -65,11 +78,12 @@ export class RulesWorkspace {
 
   getProgram(): Program {
     if (!this.program) {
-      const files = [...this.documents.values()].map((document) => ({ document, reportDiagnostics: true }));
-      if (this.useDefaultRules && !this.documents.has(DEFAULT_RULES_URI)) {
+      const files = orderDocuments([...this.documents.values()], this.options.loadOrder).map((document) => ({ document, reportDiagnostics: true }));
+      if ((this.options.useDefaultRules ?? true) && !this.documents.has(DEFAULT_RULES_URI)) {
         files.unshift({ document: getDefaultRulesDocument(), reportDiagnostics: false });
       }
-      this.program = new Program(files);
+      const { engineVersion, plugins } = this.options;
+      this.program = new Program(files, { ...(engineVersion !== undefined ? { engineVersion } : {}), ...(plugins !== undefined ? { plugins } : {}) });
     }
     return this.program;
   }
@@ -79,4 +93,14 @@ export class RulesWorkspace {
     if (!this.documents.has(uri)) return [];
     return this.getProgram().diagnostics(uri);
   }
+}
+
+/** Sorts documents by the load order (see `WorkspaceOptions.loadOrder`); without one, keeps their order. */
+function orderDocuments(documents: RulesDocument[], loadOrder: string[] | undefined): RulesDocument[] {
+  if (!loadOrder) return documents;
+  const rank = (uri: string) => {
+    const index = loadOrder.findIndex((entry) => uri === entry || uri.startsWith(entry.endsWith('/') ? entry : `${entry}/`));
+    return index === -1 ? loadOrder.length : index;
+  };
+  return [...documents].sort((a, b) => rank(a.uri) - rank(b.uri) || (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
 }

@@ -18,7 +18,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { doComplete, doHover, RulesWorkspace } from '../core';
 import { toLspCompletionItem, toLspDiagnostic } from './convert';
-import { normalizeSettings, ServerSettings } from './settings';
+import { normalizeSettings, toWorkspaceOptions } from './settings';
 
 const connection = createConnection(ProposedFeatures.all);
 // With a stdio transport stdout is the protocol: route stray console output to the client's log.
@@ -28,11 +28,12 @@ console.error = (...args: unknown[]) => connection.console.error(args.map(String
 const documents = new TextDocuments(TextDocument);
 const workspace = new RulesWorkspace();
 let supportsConfiguration = false;
+let rootUri: string | undefined;
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   supportsConfiguration = !!params.capabilities.workspace?.configuration;
-  const options = params.initializationOptions as Partial<ServerSettings> | undefined;
-  workspace.setOptions(normalizeSettings(options));
+  rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+  workspace.setOptions(toWorkspaceOptions(normalizeSettings(params.initializationOptions), rootUri));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -52,8 +53,8 @@ connection.onInitialized(() => {
 
 async function refreshSettings(): Promise<void> {
   try {
-    const raw = (await connection.workspace.getConfiguration({ section: 'falco' })) as Partial<ServerSettings> | null;
-    workspace.setOptions(normalizeSettings(raw));
+    const raw = (await connection.workspace.getConfiguration({ section: 'falco' })) as Record<string, unknown> | null;
+    workspace.setOptions(toWorkspaceOptions(normalizeSettings(raw), rootUri));
     publishAll();
   } catch (error) {
     connection.console.error(`settings: could not read the falco settings: ${String(error)}`);

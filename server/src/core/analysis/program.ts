@@ -18,7 +18,7 @@ import { checkItemStructure, isRuleUpdate, parseYamlCppBool, scalarText } from '
 import { checkCondition, ConditionFacts, ConditionScope, eventSetCount } from '../checks/condition';
 import { checkOutput } from '../checks/output';
 import { parseCondition } from '../condition/parser';
-import { knownSources } from '../catalog';
+import { LoadEnvironment, EnvironmentOptions } from './environment';
 import { didYouMean, suggest } from '../util/suggest';
 
 export interface ProgramFile {
@@ -49,8 +49,11 @@ export class Program {
   private readonly diagnosticsCache = new Map<string, Diagnostic[]>();
   private usage: { macrosUsedByRules: Set<string>; referencedMacros: Set<string>; referencedLists: Set<string> } | undefined;
 
-  constructor(files: ProgramFile[]) {
+  readonly environment: LoadEnvironment;
+
+  constructor(files: ProgramFile[], options: EnvironmentOptions = {}) {
     this.files = files;
+    this.environment = new LoadEnvironment(options, files.map((f) => f.document));
     let order = 0;
     files.forEach((file, fileIndex) => {
       for (const item of file.document.items) {
@@ -127,6 +130,7 @@ export class Program {
       macroExpr: (name) => this.macroExpr(name, position.fileIndex),
       listItems: (name) => this.listItems(name, position.fileIndex),
       macroNames: () => this.namesOf('macro', position.fileIndex),
+      pluginLoaded: (plugin) => this.environment.pluginLoaded(plugin),
     };
   }
 
@@ -192,19 +196,21 @@ export class Program {
     if (item.kind === 'rule') this.checkRule(item, fileIndex, problems);
     else if (item.kind === 'macro') this.checkMacro(item, fileIndex, problems);
     else if (item.kind === 'list') this.checkListUpdate(item, fileIndex, problems);
+    else if (item.kind === 'required_engine_version') problems.push(...this.environment.checkEngineRequirement(item));
+    else if (item.kind === 'required_plugin_versions') problems.push(...this.environment.checkPluginRequirements(item));
   }
 
   private checkRule(item: RulesItem, fileIndex: number, problems: Diagnostic[]): void {
     const scope = this.scopeFor(item, fileIndex);
     const source = scope.source ?? 'syscall';
     const sourceEntry = item.get('source');
-    const sourceKnown = knownSources().includes(source);
+    const sourceKnown = this.environment.sourceLoaded(source);
     if (!sourceKnown && sourceEntry) {
       problems.push({
         span: sourceEntry.valueSpan,
         severity: 'warning',
         code: 'LOAD_UNKNOWN_SOURCE',
-        message: `Unknown source ${source}, skipping: Falco skips this rule unless a plugin provides the '${source}' source.${didYouMean(suggest(source, knownSources(), 1))}`,
+        message: `Unknown source ${source}, skipping: Falco skips this rule unless a plugin provides the '${source}' source.${didYouMean(suggest(source, this.environment.loadedSources(), 1))}`,
       });
     }
     this.checkUpdateTarget(item, fileIndex, problems);
@@ -236,7 +242,7 @@ export class Program {
 
     const outputEntry = item.get('output');
     if (sourceKnown && outputEntry?.value && isScalar(outputEntry.value) && !(isRuleUpdate(item) && isAppendOrOverrideAppend(item, 'output'))) {
-      checkOutput(item.scalar(outputEntry.value as Scalar), source, problems);
+      checkOutput(item.scalar(outputEntry.value as Scalar), source, problems, (plugin) => this.environment.pluginLoaded(plugin));
     }
 
     const warnEvttypes = scalarText(item, item.get('warn_evttypes')?.value);
@@ -253,6 +259,26 @@ export class Program {
         });
       }
     }
+
+    const skip = scalarText(item, item.get('skip-if-unknown-filter')?.value);
+    if (skip !== undefined && parseYamlCppBool(skip) === true) downgradeUnknownFilters(problems, problemsBefore);
+    this.checkRedefinedSource(item, source, problems);
+  }
+
+  /** A later full definition of a rule must keep the source of the earlier one. */
+  private checkRedefinedSource(item: RulesItem, source: string, problems: Diagnostic[]): void {
+    if (item.name === undefined || isRuleUpdate(item) || !item.get('condition')) return;
+    const position = this.itemOrder.get(item)!;
+    const earlier = this.definitionsOf('rule', item.name).find((d) => d.order < position.order && !d.isUpdate && d.item.get('condition'));
+    if (!earlier) return;
+    const earlierSource = scalarText(earlier.item, earlier.item.get('source')?.value) || 'syscall';
+    if (earlierSource === source) return;
+    problems.push({
+      span: item.get('source')?.valueSpan ?? item.nameSpan!,
+      severity: 'error',
+      code: 'LOAD_ERR_VALIDATE',
+      message: `Rule has been re-defined with a different source: '${item.name}' was defined for the '${earlierSource}' source, and this definition is for '${source}'${item.get('source') ? '' : ' (the default)'}. Keep 'source: ${earlierSource}', or give this rule another name.`,
+    });
   }
 
   private checkMacro(item: RulesItem, fileIndex: number, problems: Diagnostic[]): void {
@@ -366,6 +392,19 @@ function collectScalars(item: RulesItem, node: YamlNode): string[] {
     if (value && typeof value === 'object') result.push(...collectScalars(item, value as YamlNode));
   }
   return result;
+}
+
+/**
+ * Turns the errors that `skip-if-unknown-filter: true` covers into the
+ * LOAD_UNKNOWN_FILTER warnings Falco gives instead (falco
+ * rule_loader_compiler.cpp `err_is_unknown_type_or_field`); other errors stay.
+ */
+function downgradeUnknownFilters(problems: Diagnostic[], from: number): void {
+  for (let i = from; i < problems.length; i++) {
+    const problem = problems[i]!;
+    if (problem.severity !== 'error' || !problem.data?.unknownFilter) continue;
+    problems[i] = { ...problem, severity: 'warning', code: 'LOAD_UNKNOWN_FILTER', message: `${problem.message} Falco skips this rule because it sets 'skip-if-unknown-filter: true'.` };
+  }
 }
 
 /**

@@ -26,6 +26,8 @@ export interface ConditionScope {
   listItems(name: string): readonly string[] | undefined;
   /** Names of the macros visible here, for suggestions. */
   macroNames(): string[];
+  /** Whether the plugin that provides a field is loaded; its fields do not exist otherwise. */
+  pluginLoaded(plugin: string): boolean;
   /** For macros: whether a rule uses the macro, which makes Falco compile its fields. */
   usedByRule: boolean;
 }
@@ -37,6 +39,7 @@ export interface ConditionFacts {
   eventSet?: EventSet;
 }
 
+const UNSAFE_NA_OPERATORS = new Set(['=', '==', '!=', 'in', 'intersects', 'pmatch']);
 const STRING_FIELD_OPERATORS_HINT = "'=', '!=', 'contains', 'startswith', 'endswith', 'glob', 'regex', 'in'";
 
 export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: Diagnostic[], keySpan: Span, isRule: boolean): ConditionFacts {
@@ -55,16 +58,29 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
 
   const fieldSeverity = scope.source !== undefined || scope.usedByRule ? 'error' : 'warning';
   const openChecks: Span[] = [];
+  // Falco reports this warning once per condition.
+  let unsafeNaReported = false;
   const eventArgs: Array<{ name: string; span: Span }> = [];
 
   const report = (span: Span, message: string, code = 'LOAD_ERR_COMPILE_CONDITION', severity: Diagnostic['severity'] = 'error', suggestions?: string[]) => {
     problems.push({ span: toDoc(span), severity, code, message, ...(suggestions && suggestions.length ? { data: { suggestions } } : {}) });
   };
 
+  /** Marks the last problem as one that `skip-if-unknown-filter` downgrades. */
+  const markUnknownFilter = () => {
+    const last = problems[problems.length - 1]!;
+    last.data = { ...last.data, unknownFilter: true };
+  };
+
   const checkField = (field: FieldExpr): FieldLookup | undefined => {
     const lookup = lookupField(field.name, field.arg?.value, scope.source);
     switch (lookup.status) {
       case 'ok':
+        if (lookup.field.plugin && !scope.pluginLoaded(lookup.field.plugin)) {
+          report(field.nameSpan, `Field '${field.name}' comes from the ${lookup.field.plugin} plugin, which is not loaded, so Falco rejects it (nonexistent field). Declare the plugin with 'required_plugin_versions' or load it.`, 'LOAD_ERR_COMPILE_CONDITION', fieldSeverity);
+          markUnknownFilter();
+          return undefined;
+        }
         if (lookup.field.deprecated) report(field.nameSpan, `Field '${field.name}' is deprecated: ${lookup.field.deprecated}`, 'LOAD_DEPRECATED_ITEM', 'warning');
         if (field.name.startsWith('evt.arg.') || field.name.startsWith('evt.rawarg.')) eventArgs.push({ name: lookup.dottedArg ?? '', span: field.nameSpan });
         return lookup;
@@ -73,12 +89,15 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
         return undefined;
       case 'event-arg-prefix':
         report(field.nameSpan, `'${field.name}' is not an event argument: no event has an argument with this name, so Falco rejects it (nonexistent field; it matches only the shorter argument '${lookup.argName}' of another event).`, 'LOAD_ERR_COMPILE_CONDITION', 'error');
+        markUnknownFilter();
         return undefined;
       case 'other-source':
         report(field.nameSpan, `Field '${field.name}' belongs to the '${lookup.sources.join("', '")}' source, not '${scope.source}': Falco cannot load it here. Set 'source: ${lookup.sources[0]}' or use a field of the ${scope.source} source.`, 'LOAD_ERR_COMPILE_CONDITION', fieldSeverity);
+        markUnknownFilter();
         return undefined;
       case 'argument-not-allowed':
         report(field.span, `Field '${field.name}' takes no argument, so Falco rejects '${field.name}[${field.arg?.value ?? ''}]' (nonexistent field). Remove the brackets.`, 'LOAD_ERR_COMPILE_CONDITION', fieldSeverity);
+        markUnknownFilter();
         return undefined;
       case 'argument-required':
         report(field.span, `Field '${field.name}' requires an argument, such as ${lookup.example}.`, 'LOAD_ERR_COMPILE_CONDITION', fieldSeverity);
@@ -89,6 +108,7 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
       case 'unknown': {
         const candidates = suggest(field.name, fieldNamesForSource(scope.source), 3);
         report(field.nameSpan, `Unknown field '${field.name}'${scope.source ? ` for the ${scope.source} source` : ''}: Falco rejects it (nonexistent field).${didYouMean(candidates)}`, 'LOAD_ERR_COMPILE_CONDITION', fieldSeverity, candidates);
+        markUnknownFilter();
         return undefined;
       }
     }
@@ -148,15 +168,20 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
       if (!isKnownEventName(value)) {
         const candidates = suggest(value, catalog.events.map((e) => e.name), 3);
         report(span, `Unknown event type '${value}'${where}: Falco rejects it.${didYouMean(candidates)}`, 'LOAD_ERR_COMPILE_CONDITION', 'error', viaList ? undefined : candidates);
+        markUnknownFilter();
       } else if (value === 'open' && !viaList) {
         openChecks.push(span);
       }
       return;
     }
+    if (value === '<NA>' && /^(?:ka|jevt)\./.test(fieldName) && UNSAFE_NA_OPERATORS.has(operator) && !unsafeNaReported) {
+      unsafeNaReported = true;
+      report(span, `Comparing ${fieldName} with '<NA>' is unsafe: a missing value never matches a comparison, and '<NA>' can also be a real value. Test presence with '${fieldName} exists' instead.`, 'LOAD_UNSAFE_NA_CHECK', 'warning');
+    }
     const problem = checkValueForType(value, type, fieldName, operator);
     if (problem) {
       const suggestions = problem.cidrOnAddress ? [networkFieldFor(fieldName)] : undefined;
-      report(span, problem.message + where, problem.cidrOnAddress ? 'LOAD_ERR_COMPILE_CONDITION' : 'LOAD_ERR_COMPILE_CONDITION', problem.machineDependent ? 'warning' : 'error', suggestions);
+      report(span, problem.message + where, 'LOAD_ERR_COMPILE_CONDITION', problem.machineDependent ? 'warning' : 'error', suggestions);
       return;
     }
     if (type === 'CHARBUF' || type === 'FSPATH' || type === 'FSRELPATH') {

@@ -13,11 +13,15 @@ import { didYouMean, suggest } from '../util/suggest';
 
 const DEPRECATED_OUTPUT_FIELDS = ['evt.dir', 'evt.latency', 'evt.latency.s', 'evt.latency.ns', 'evt.latency.human', 'evt.wait_latency'];
 
-export function checkOutput(map: ScalarMap, source: string | undefined, problems: Diagnostic[]): void {
+/** Checks an output; `pluginLoaded` tells whether a field's plugin is loaded (its fields do not exist otherwise). */
+export function checkOutput(map: ScalarMap, source: string | undefined, problems: Diagnostic[], pluginLoaded: (plugin: string) => boolean = () => true): void {
   const text = map.value;
   const toDoc = (span: Span) => toDocumentSpan(map, span);
   const report = (span: Span, message: string, severity: Diagnostic['severity'] = 'error', code = 'LOAD_ERR_COMPILE_OUTPUT', suggestions?: string[]) => {
-    problems.push({ span: toDoc(span), severity, code, message, ...(suggestions && suggestions.length ? { data: { suggestions } } : {}) });
+    // Falco 0.44 words every formatter failure but the two syntax ones as `unknown filter: ...`.
+    const unknownFilter = code === 'LOAD_ERR_COMPILE_OUTPUT' && !message.startsWith('Invalid formatting syntax');
+    const data = { ...(suggestions && suggestions.length ? { suggestions } : {}), ...(unknownFilter ? { unknownFilter } : {}) };
+    problems.push({ span: toDoc(span), severity, code, message, ...(Object.keys(data).length ? { data } : {}) });
   };
 
   const { segments } = parseOutput(text);
@@ -49,7 +53,7 @@ export function checkOutput(map: ScalarMap, source: string | undefined, problems
       continue;
     }
     if (segment.kind === 'placeholder') {
-      checkPlaceholderExpr(segment.expr, segment.span, source, report);
+      checkPlaceholderExpr(segment.expr, segment.span, source, pluginLoaded, report);
     }
   }
 
@@ -92,15 +96,19 @@ function suggestOutputFields(name: string, source: string | undefined): string[]
 }
 
 /** Checks the fields of a placeholder; `span` covers the whole placeholder, `%` included, for a top-level field. */
-function checkPlaceholderExpr(expr: FieldExpr | TransformerExpr, span: Span, source: string | undefined, report: (span: Span, message: string, severity?: Diagnostic['severity'], code?: string, suggestions?: string[]) => void): void {
+function checkPlaceholderExpr(expr: FieldExpr | TransformerExpr, span: Span, source: string | undefined, pluginLoaded: (plugin: string) => boolean, report: (span: Span, message: string, severity?: Diagnostic['severity'], code?: string, suggestions?: string[]) => void): void {
   if (expr.kind === 'transformer') {
     for (const arg of expr.args) {
-      if (arg.kind === 'field' || arg.kind === 'transformer') checkPlaceholderExpr(arg, arg.span, source, report);
+      if (arg.kind === 'field' || arg.kind === 'transformer') checkPlaceholderExpr(arg, arg.span, source, pluginLoaded, report);
     }
     return;
   }
   const lookup = lookupField(expr.name, expr.arg?.value, source);
   if (lookup.status === 'ok') {
+    if (lookup.field.plugin && !pluginLoaded(lookup.field.plugin)) {
+      report(span, `Falco cannot format '%${expr.name}': the field comes from the ${lookup.field.plugin} plugin, which is not loaded. Declare the plugin with 'required_plugin_versions' or load it.`);
+      return;
+    }
     if (lookup.field.filterOnly) {
       const replacements = DISPLAY_REPLACEMENTS[expr.name] ?? [];
       report(span, `Field '${expr.name}' can be used only in conditions: in an output it prints nothing useful.${replacements.length ? ` Use ${replacements.map((r) => `'%${r}'`).join(' or ')} instead.` : ''}`, 'warning', 'filter-only-field-in-output', replacements.map((r) => `%${r}`));

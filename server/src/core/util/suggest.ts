@@ -25,16 +25,21 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
 
 /**
  * Returns up to `max` candidates close to `word`, best first. A candidate is
- * close when its distance is at most a third of the word's length (at least
- * 1), or when one of the two contains the other's last dotted segment.
+ * close when its edit distance is at most a third of the word's length (at
+ * least 1), or when one of the two starts with the other.
  */
 export function suggest(word: string, candidates: Iterable<string>, max = 3): string[] {
   const lower = word.toLowerCase();
   const limit = Math.max(1, Math.floor(lower.length / 3));
   const scored: Array<{ candidate: string; score: number }> = [];
   for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase(), limit + 2);
+    const other = candidate.toLowerCase();
+    const distance = editDistance(lower, other, limit + 2);
     if (distance <= limit) scored.push({ candidate, score: distance });
+    else if (Math.min(lower.length, other.length) >= 4 && (other.startsWith(lower) || lower.startsWith(other))) {
+      // A name that extends the word, or that the word extends, ranks after the close ones.
+      scored.push({ candidate, score: limit + 1 });
+    }
   }
   scored.sort((x, y) => x.score - y.score || x.candidate.localeCompare(y.candidate));
   return scored.slice(0, max).map((s) => s.candidate);
