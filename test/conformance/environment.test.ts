@@ -173,3 +173,20 @@ describe('conformance: redefinitions and load order', () => {
     assert.match(after[0]!.message, /Did you mean 'pci_shell_spawned'\?/);
   });
 });
+
+describe('conformance: appended conditions', () => {
+  it('checks the fields of an appended rule condition', () => {
+    const text = rule('Base', 'spawned_process') + '\n- rule: Base\n  condition: and not proc.nme = x\n  override:\n    condition: append\n';
+    assert.deepEqual(lintOne(text), [['LOAD_ERR_COMPILE_CONDITION', 'proc.nme', 'error']]);
+  });
+
+  it('rejects an appended macro condition without and/or', () => {
+    const text = '- macro: user_known_system_user_login\n  condition: proc.name = x\n  override:\n    condition: append\n';
+    assert.deepEqual(lintOne(text), [['LOAD_ERR_COMPILE_CONDITION', 'proc.name = x', 'error']]);
+  });
+
+  it('warns on the deprecated append key', () => {
+    const text = '- list: shell_binaries\n  items: [fish]\n  append: true\n';
+    assert.deepEqual(lintOne(text), [['LOAD_DEPRECATED_ITEM', 'append', 'warning']]);
+  });
+});

@@ -229,7 +229,9 @@ export class Program {
             code: 'LOAD_ERR_COMPILE_CONDITION',
             message: "An appended condition is added to the earlier one as it is, so it must start with 'and' or 'or'.",
           });
-        } else if (!appended) {
+        } else if (appended) {
+          if (sourceKnown) checkCondition(appendedPart(map), scope, problems, conditionEntry.keySpan, false);
+        } else {
           facts = sourceKnown
             ? checkCondition(map, scope, problems, conditionEntry.keySpan, true)
             : { macros: new Set(), lists: new Set(), ...reportSyntaxOnly(map, problems) };
@@ -288,8 +290,16 @@ export class Program {
     const map = item.scalar(conditionEntry.value as Scalar);
     if (map.value.trim() === '') return;
     const appended = (!!item.get('override') && isAppendOrOverrideAppend(item, 'condition')) || isAppendItem(item);
-    if (appended) return;
-    checkCondition(map, this.scopeFor(item, fileIndex), problems, conditionEntry.keySpan, false);
+    if (appended && !/^\s*(?:and|or)\b/.test(map.value)) {
+      problems.push({
+        span: conditionEntry.valueSpan,
+        severity: 'error',
+        code: 'LOAD_ERR_COMPILE_CONDITION',
+        message: "An appended condition is added to the earlier one as it is, so it must start with 'and' or 'or'.",
+      });
+      return;
+    }
+    checkCondition(appended ? appendedPart(map) : map, this.scopeFor(item, fileIndex), problems, conditionEntry.keySpan, false);
   }
 
   private checkListUpdate(item: RulesItem, fileIndex: number, problems: Diagnostic[]): void {
@@ -392,6 +402,20 @@ function collectScalars(item: RulesItem, node: YamlNode): string[] {
     if (value && typeof value === 'object') result.push(...collectScalars(item, value as YamlNode));
   }
   return result;
+}
+
+/**
+ * The part of an appended condition after its leading `and`/`or`, which
+ * parses on its own, with the offsets of the original text.
+ */
+function appendedPart(map: ScalarMap): ScalarMap {
+  const start = /^\s*(?:and|or)\b/.exec(map.value)?.[0].length ?? 0;
+  return {
+    value: map.value.slice(start),
+    offsets: map.offsets.slice(start),
+    ...(map.ends ? { ends: map.ends.slice(start) } : {}),
+    exact: map.exact,
+  };
 }
 
 /**
