@@ -186,3 +186,20 @@ describe('checks: YAML features', () => {
     assert.deepEqual(summary(text), [['LOAD_ERR_COMPILE_CONDITION', 'proc.nme', 'error']]);
   });
 });
+
+describe('checks: regex values', () => {
+  const cases: Array<[string, Array<[string, string, string]>]> = [
+    ['spawned_process and proc.name regex "ba(sh|zsh)"', []],
+    ['spawned_process and proc.cmdline regex "(?i)curl.*"', []],
+    ['spawned_process and proc.name regex "(a)\\\\1"', [['LOAD_ERR_COMPILE_CONDITION', '"(a)\\\\1"', 'error']]],
+    ['spawned_process and proc.name regex "a(?=b)"', [['LOAD_ERR_COMPILE_CONDITION', '"a(?=b)"', 'error']]],
+    ['spawned_process and proc.name regex "(unclosed"', [['LOAD_ERR_COMPILE_CONDITION', '"(unclosed"', 'error']]],
+    ['spawned_process and proc.name regex "^bash$"', [['LOAD_COMPILE_CONDITION', '"^bash$"', 'warning']]],
+    ['spawned_process and proc.name regex ".*bash"', [['LOAD_COMPILE_CONDITION', '".*bash"', 'warning']]],
+  ];
+  for (const [condition, expected] of cases) {
+    it(condition.replace('spawned_process and ', ''), () => {
+      assert.deepEqual(summary(rule(condition)), expected);
+    });
+  }
+});

@@ -10,7 +10,7 @@ import type { Diagnostic, Span } from '../types';
 import type { ScalarMap } from '../yaml/scalar-map';
 import { toDocumentSpan } from '../yaml/scalar-map';
 import { parseCondition } from '../condition/parser';
-import { checkValueForType, networkFieldFor, isAddressType } from './values';
+import { checkValueForType, checkRegex, isSimpleRegex, networkFieldFor, isAddressType } from './values';
 import { lookupField, FieldLookup, fieldNamesForSource } from './fields';
 import { catalog, isKnownEventName, operatorsForType, resolveEventArg, findEvent } from '../catalog';
 import { didYouMean, suggest } from '../util/suggest';
@@ -177,6 +177,16 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
     if (value === '<NA>' && /^(?:ka|jevt)\./.test(fieldName) && UNSAFE_NA_OPERATORS.has(operator) && !unsafeNaReported) {
       unsafeNaReported = true;
       report(span, `Comparing ${fieldName} with '<NA>' is unsafe: a missing value never matches a comparison, and '<NA>' can also be a real value. Test presence with '${fieldName} exists' instead.`, 'LOAD_UNSAFE_NA_CHECK', 'warning');
+    }
+    if (operator === 'regex') {
+      const invalid = checkRegex(value);
+      if (invalid) {
+        report(span, `${invalid.charAt(0).toUpperCase()}${invalid.slice(1)} Falco fails to load the rule.`);
+        return;
+      }
+      if (isSimpleRegex(value)) {
+        report(span, `regex check with '${value}' may be optimized with simpler operators such as '=', 'contains', 'startswith', 'endswith'.`, 'LOAD_COMPILE_CONDITION', 'warning');
+      }
     }
     const problem = checkValueForType(value, type, fieldName, operator);
     if (problem) {

@@ -127,3 +127,38 @@ export function networkFieldFor(addressField: string): string {
   };
   return known[addressField] ?? 'fd.net';
 }
+
+/**
+ * Checks a `regex` value the way RE2 (POSIX syntax, as libs compiles it)
+ * would, approximated with JavaScript's engine: RE2-only syntax is rewritten
+ * first, and constructs RE2 lacks (backreferences, lookaround) are rejected.
+ * Returns a message when the pattern does not compile.
+ */
+export function checkRegex(pattern: string): string | undefined {
+  const backreference = /\\[1-9]/.exec(pattern);
+  if (backreference) return `invalid regex pattern '${pattern}': RE2 has no backreferences ('${backreference[0]}').`;
+  const lookaround = /\(\?<?[=!]/.exec(pattern);
+  if (lookaround) return `invalid regex pattern '${pattern}': RE2 has no lookahead or lookbehind ('${lookaround[0]}').`;
+  const translated = pattern
+    .replace(/^\(\?[imsU]+\)/, '')
+    .replace(/\(\?[imsU]*-?[imsU]*:/g, '(?:')
+    .replace(/\(\?P</g, '(?<')
+    .replace(/\\[pP](?:\{[A-Za-z_]+\}|[A-Za-z])/g, '.')
+    .replace(/\\[AzCQE]/g, '');
+  try {
+    new RegExp(translated);
+    return undefined;
+  } catch (error) {
+    return `invalid regex pattern '${pattern}': ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/: /, '')}.`;
+  }
+}
+
+/**
+ * True for a regex Falco suggests replacing with a simpler operator: no
+ * special characters apart from a leading `^`, a trailing `$`, or `.*`, `.+`,
+ * `.?` at either end (falco filter_warning_resolver.cpp and libs filter.cpp).
+ */
+export function isSimpleRegex(pattern: string): boolean {
+  const core = pattern.replace(/^\^/, '').replace(/\$$/, '').replace(/^\.[*+?]/, '').replace(/\.[*+?]$/, '');
+  return core.length > 0 && !/[.^$*+?()[\]{}|\\]/.test(core);
+}
