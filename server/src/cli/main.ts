@@ -2,7 +2,7 @@
  * The `falco-pci` command: checks rules files from the command line through
  * the same language core as the editor.
  *
- *   falco-pci lint [--format text|json] [--no-default-rules] PATH...
+ *   falco-pci lint [--format text|json|falco-json] [--no-default-rules] PATH...
  *
  * Exit status: 0 when no error was found, 1 when at least one was, 2 on a
  * usage error.
@@ -11,19 +11,24 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RulesWorkspace } from '../core/workspace';
+import { runFalcoJsonLint } from './falco-json';
 import type { Diagnostic } from '../core/types';
 import type { PluginSpec } from '../core/analysis/environment';
 import { parseVersion } from '../core/analysis/environment';
 
-const USAGE = `Usage: falco-pci lint [--format text|json] [--no-default-rules] PATH...
+const USAGE = `Usage: falco-pci lint [--format text|json|falco-json] [--no-default-rules] PATH...
 
 Checks Falco rules files and prints one line per problem:
   file:line:column: severity code message
 
 Options:
-  --format text|json    output format (default: text). json prints one array of
+  --format text|json|falco-json
+                        output format (default: text). json prints one array of
                         {file, line, column, endLine, endColumn, severity, code, message}
                         with 1-based lines and columns, end exclusive, columns in UTF-16 units.
+                        falco-json prints what 'falco -V PATH... -o json_output=true' prints:
+                        {"falco_load_results": [...]}, one result per file with Falco's codes
+                        and 0-based positions, and at most one error per file, as Falco reports.
   --no-default-rules    do not load the bundled falco_rules.yaml before the given files
                         (by default its macros and lists are visible, as Falco loads it first).
   --engine-version X.Y.Z
@@ -50,7 +55,7 @@ export interface CliDiagnostic {
 }
 
 interface LintOptions {
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'falco-json';
   useDefaultRules: boolean;
   engineVersion?: string;
   plugins?: PluginSpec[];
@@ -80,7 +85,7 @@ function parseArguments(args: string[]): LintOptions | 'help' {
     }
     else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : rest[++i];
-      if (value !== 'text' && value !== 'json') throw new UsageError(`Invalid value '${value ?? ''}' for --format: use 'text' or 'json'.`);
+      if (value !== 'text' && value !== 'json' && value !== 'falco-json') throw new UsageError(`Invalid value '${value ?? ''}' for --format: use 'text', 'json' or 'falco-json'.`);
       options.format = value;
     } else if (arg.startsWith('-') && arg !== '-') {
       throw new UsageError(`Unknown option '${arg}'. Run 'falco-pci --help' for the options.`);
@@ -173,6 +178,7 @@ export function main(args: string[]): number {
     return 0;
   }
 
+  if (options.format === 'falco-json') return runFalcoJsonLint(options, expandPaths);
   const diagnostics = lintPaths(options);
   if (options.format === 'json') {
     process.stdout.write(`${JSON.stringify(diagnostics, null, 2)}\n`);

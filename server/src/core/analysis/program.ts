@@ -17,6 +17,8 @@ import type { Node as YamlNode } from 'yaml';
 import { checkItemStructure, isRuleUpdate, parseYamlCppBool, scalarText } from '../checks/structure';
 import { checkCondition, ConditionFacts, ConditionScope, eventSetCount } from '../checks/condition';
 import { checkOutput } from '../checks/output';
+import { checkRuleExceptions } from '../checks/exceptions';
+import { schemaDiagnostics } from '../checks/schema';
 import { parseCondition } from '../condition/parser';
 import { LoadEnvironment, EnvironmentOptions } from './environment';
 import { didYouMean, suggest } from '../util/suggest';
@@ -101,6 +103,10 @@ export class Program {
       if (item.hasSyntaxErrors) continue;
       this.checkItemSemantics(item, fileIndex, problems);
     }
+    // Schema findings are notes; a loader diagnostic on the same text already says more.
+    const loaderSpans = problems.map((p) => p.span);
+    const overlaps = (a: { start: number; end: number }) => loaderSpans.some((b) => a.start < b.end && b.start < a.end);
+    problems.push(...schemaDiagnostics(document).filter((note) => !overlaps(note.span)));
     this.checkUnused(document, fileIndex, problems);
     problems.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     this.diagnosticsCache.set(uri, problems);
@@ -261,6 +267,9 @@ export class Program {
         });
       }
     }
+
+    const order = this.itemOrder.get(item)?.order ?? Number.MAX_SAFE_INTEGER;
+    checkRuleExceptions(item, { condition: scope, sourceLoaded: sourceKnown, earlier: this.definitionsOf('rule', item.name ?? '').filter((d) => d.order < order).map((d) => d.item) }, problems);
 
     const skip = scalarText(item, item.get('skip-if-unknown-filter')?.value);
     if (skip !== undefined && parseYamlCppBool(skip) === true) downgradeUnknownFilters(problems, problemsBefore);

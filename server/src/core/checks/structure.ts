@@ -207,9 +207,6 @@ function checkShape(item: RulesItem, entry: ItemEntry, def: KeyDef, error: Error
     case 'sequence':
       checkSequenceOfScalars(item, entry, error);
       return;
-    case 'exceptions':
-      checkExceptions(item, entry, error);
-      return;
     case 'override':
       checkOverride(item, entry, error);
       return;
@@ -225,29 +222,9 @@ function checkSequenceOfScalars(item: RulesItem, entry: ItemEntry, error: ErrorS
   }
   for (const element of entry.value.items) {
     const node = element as YamlNode | null;
-    if (node && !isScalar(node)) {
-      error(item.spanOf(node), `Each element of '${entry.key}' must be a scalar (sequence value is not scalar).`);
-    }
-  }
-}
-
-function checkExceptions(item: RulesItem, entry: ItemEntry, error: ErrorSink): void {
-  if (entry.value === null) return;
-  if (!isSeq(entry.value)) {
-    error(entry.valueSpan, "Value for 'exceptions' is not a sequence: write a list of exceptions, each with 'name', 'fields' and 'values'.");
-    return;
-  }
-  for (const element of entry.value.items) {
-    const node = element as YamlNode | null;
-    if (!node || !isMap(node)) {
-      error(entry.valueSpan, "Each exception must be a map with 'name', 'fields' and optional 'comps' and 'values'.");
-      continue;
-    }
-    const name = node.items.find((pair) => isScalar(pair.key) && (pair.key as Scalar).value === 'name');
-    if (!name) {
-      error(entry.keySpan, "Item has no mapping for key 'name': give each exception a 'name'.");
-    } else if (!isScalar(name.value) || scalarText(item, name.value as YamlNode) === '') {
-      error(entry.keySpan, "An exception's 'name' must be a non-empty string.");
+    // yaml-cpp's decode_seq rejects empty elements too: a null is not a scalar to it.
+    if (!node || !isScalar(node) || node.value === null) {
+      error(node ? item.spanOf(node) : entry.valueSpan, `Each element of '${entry.key}' must be a non-empty scalar (sequence value is not scalar). Remove the empty or nested element.`);
     }
   }
 }
