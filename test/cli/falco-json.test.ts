@@ -31,7 +31,7 @@ function at(itemType: string, itemName: string, name: string, line: number, colu
   return { item_type: itemType, item_name: itemName, position: { name, line, column, offset } };
 }
 
-/** The result without its messages, which are ours and are checked separately. */
+/** Returns the result without its messages, which are ours and are checked separately. */
 function withoutMessages(result: FalcoLoadResult): unknown {
   const strip = (entry: FalcoLoadEntry) => {
     const { message, ...rest } = entry;
@@ -58,9 +58,17 @@ describe('falco-pci lint --format falco-json', () => {
     assert.equal(result.status, 0);
   });
 
+  it('prints no schema outcome without documents', () => {
+    const folder = folderWith({ 'empty_rules.yaml': '# Rules will follow.\n' });
+    const { status, results } = run(folder, '--no-default-rules', 'empty_rules.yaml');
+
+    assert.equal(status, 0);
+    assert.deepEqual(results, [{ errors: [], name: 'empty_rules.yaml', successful: true, warnings: [] }]);
+  });
+
   it('reports only the YAML error of a file', () => {
     const text = [
-      '- rule: Read shadow', //                                         line 0, bytes 0-19
+      '- rule: Read shadow', //                                         line 0
       '  desc: d', //                                                   line 1, from 20
       '  condition: evt.type = openat and fd.name = /etc/shadow', //    line 2, from 30
       '  output: "read %fd.name"', //                                   line 3, from 87
@@ -98,9 +106,9 @@ describe('falco-pci lint --format falco-json', () => {
     assert.match(all.stdout, /LOAD_ERR_COMPILE_CONDITION Unknown field 'proc\.nme'/);
   });
 
-  it('reports the rule with an undefined macro before a later rule using a broken macro', () => {
+  it('reports an undefined macro first', () => {
     const text = [
-      '- macro: bad_macro', //                                  line 0, bytes 0-18
+      '- macro: bad_macro', //                                  line 0
       '  condition: proc.nme = bash', //                        line 1, from 19
       '- rule: Uses undefined macro', //                        line 2, from 48: the rule's mark is 50
       '  desc: d',
@@ -141,9 +149,9 @@ describe('falco-pci lint --format falco-json', () => {
     });
   });
 
-  it('reports a macro field error at the first rule using the macro', () => {
+  it('reports a macro field error at its rule', () => {
     const text = [
-      '- macro: bad_macro', //                                  line 0, bytes 0-18
+      '- macro: bad_macro', //                                  line 0
       '  condition: proc.nme = bash', //                        line 1, from 19
       '- rule: Uses bad macro', //                              line 2, from 48: mark 50
       '  desc: d', //                                           line 3, from 71
@@ -178,9 +186,9 @@ describe('falco-pci lint --format falco-json', () => {
     assert.equal(results[0]!.errors.length, 1);
   });
 
-  it('reports a broken output placeholder before the condition', () => {
+  it('reports the output before the condition', () => {
     const text = [
-      '- rule: Shell with python output', //                     line 0, bytes 0-32: mark 2
+      '- rule: Shell with python output', //                     line 0: mark 2
       '  desc: d', //                                            line 1, from 33
       '  condition: evt.type = execve and proc.nme = bash', //   line 2, from 43
       '  output: "shell %(proc.name)s"', //                      line 3, from 94: value at 104
@@ -211,7 +219,7 @@ describe('falco-pci lint --format falco-json', () => {
     });
   });
 
-  it('reports reader, compiler and unused warnings of a file that loads', () => {
+  it('reports warnings of a loading file', () => {
     const text = [
       '- macro: never_used', //               line 0: mark 2
       '  condition: proc.name = bash', //     line 1, from 20
@@ -266,7 +274,7 @@ describe('falco-pci lint --format falco-json', () => {
     assert.deepEqual(warning.context.locations.slice(2), [at('rule condition', '', 'deprecated_rules.yaml', 2, 13, 43), at('condition expression', '', '"evt.type = execve..."', 2, 13, 43)]);
   });
 
-  it('keeps loading later files into the same collection', () => {
+  it('loads later files into one collection', () => {
     const first = [
       '- macro: pci_shell', //                                 line 0
       '  condition: proc.name in (bash, sh)', //               line 1, from 19
@@ -283,7 +291,7 @@ describe('falco-pci lint --format falco-json', () => {
 
     assert.equal(status, 1);
     assert.deepEqual(results.map((r) => [r.name, r.successful]), [['first_rules.yaml', false], ['missing_rules.yaml', false], ['second_rules.yaml', true]]);
-    // The reader stops at the priority; the macro before it is loaded and the second file uses it.
+    // The reader stops at the priority. The macro before it is loaded, and the second file uses it.
     assert.match(results[0]!.errors[0]!.message, /Invalid priority 'LOUD'/);
     assert.deepEqual(withoutMessages(results[0]!), {
       name: 'first_rules.yaml',
@@ -306,7 +314,7 @@ describe('falco-pci lint --format falco-json', () => {
     assert.deepEqual(withoutMessages(results[2]!), { name: 'second_rules.yaml', successful: true, schema_valid: true, schema_warnings: [], errors: [], warnings: [] });
   });
 
-  it('reports an earlier file\'s compile error again in later files', () => {
+  it('repeats an earlier compile error', () => {
     const first = '- rule: Broken\n  desc: d\n  condition: evt.type = execve and proc.nme = bash\n  output: "x %proc.name"\n  priority: WARNING\n';
     const second = '- rule: Fine\n  desc: d\n  condition: evt.type = execve\n  output: "x %proc.name"\n  priority: WARNING\n';
     const folder = folderWith({ 'first_rules.yaml': first, 'second_rules.yaml': second });
@@ -345,7 +353,7 @@ describe('falco-pci lint --format falco-json', () => {
     });
   });
 
-  it('places condition errors in the text with exceptions and lists', () => {
+  it('positions errors after exceptions and lists', () => {
     const folder = folderWith({});
     const path = join(folder, 'exception_rules.yaml');
     const text = [
@@ -379,7 +387,7 @@ describe('falco-pci lint --format falco-json', () => {
     assert.equal(error.context.snippet, `...${compiled.slice(compiled.length - 78)}\n${' '.repeat(80)}^\n`);
   });
 
-  it('reports an unmet plugin requirement that Falco would stop at', () => {
+  it('reports an unmet plugin requirement', () => {
     const text = [
       '- required_plugin_versions:', //      line 0
       '    - name: k8saudit', //              line 1, from 28: the sequence at 32, the entry at 34

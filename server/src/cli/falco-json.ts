@@ -18,7 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isMap, isScalar, isSeq } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Node as YamlNode, Scalar } from 'yaml';
 import { RulesWorkspace } from '../core/workspace';
 import type { WorkspaceOptions } from '../core/workspace';
@@ -151,10 +151,11 @@ export interface FalcoLoadResults {
 
 /**
  * Builds Falco's load results for `paths`, in order. Each path's document is
- * the workspace file whose URI is the resolved path; a path in `readErrors`,
- * or missing from the workspace, gets a LOAD_ERR_FILE_READ result.
+ * the workspace file whose URI is the resolved path. A path in `readErrors`,
+ * or one missing from the workspace, gets a LOAD_ERR_FILE_READ result.
  */
 export function buildFalcoLoadResults(workspace: RulesWorkspace, paths: readonly string[], readErrors: ReadonlyMap<string, string> = new Map()): FalcoLoadResults {
+  parseCache.clear();
   const collection: Loaded[] = [];
   for (const file of workspace.getProgram().files) {
     if (file.reportDiagnostics) continue;
@@ -289,7 +290,7 @@ class SourceFile {
     return this.itemDiagnostics.get(item) ?? [];
   }
 
-  /** The yaml-cpp mark of the character at UTF-16 `offset`. yaml-cpp counts only `\n` as a line break. */
+  /** Returns the yaml-cpp mark of the character at UTF-16 `offset`. yaml-cpp counts only `\n` as a line break. */
   mark(offset: number): Mark {
     const text = this.document.text;
     if (!this.lineStarts || !this.lineByteStarts) {
@@ -323,8 +324,8 @@ function rulesContent(file: SourceFile): FalcoLocation {
 }
 
 /**
- * The line of `content` around byte `position` with a caret under it, as
- * Falco's `context::snippet` cuts it: at most half the width on each side,
+ * Cuts the line of `content` around byte `position` and puts a caret under
+ * it, as Falco's `context::snippet` does: at most half the width on each side,
  * `...` where the line was cut. A position past the end moves back to the
  * last character.
  */
@@ -370,7 +371,7 @@ function toEntry(report: Report, isError: boolean): FalcoLoadEntry {
   };
 }
 
-/** A report whose context ends at a node of the file: its snippet is the file's line there. */
+/** Builds a report whose context ends at a node of the file, so its snippet is the file's line there. */
 function fileReport(file: SourceFile, code: string, message: string, locations: FalcoLocation[], deprecatedField?: string): Report {
   const last = locations[locations.length - 1]!;
   return { code, message, locations, snippet: snippet(file.bytes, last.position.offset), ...(deprecatedField !== undefined ? { deprecatedField } : {}) };
@@ -389,7 +390,7 @@ function internalErrorResult(name: string, error: unknown): FalcoLoadResult {
     locations: [location('rules content', '', name, { line: 0, column: 0, offset: 0 })],
     snippet: `<No context for file + ${name}>\n`,
   };
-  return { name, successful: false, schema_valid: true, schema_warnings: [], errors: [toEntry(report, true)], warnings: [] };
+  return { name, successful: false, errors: [toEntry(report, true)], warnings: [] };
 }
 
 // ---------------------------------------------------------------------------
@@ -420,13 +421,13 @@ function exceptionsEntry(item: RulesItem): ItemEntry | undefined {
   return item.kind === 'rule' ? item.get('exceptions') : undefined;
 }
 
-/** The exception errors that the compiler raises while it pastes exceptions into the condition (`build_rule_exception_infos`). */
+/** Returns true for the exception errors that the compiler raises while it pastes exceptions into the condition (`build_rule_exception_infos`). */
 function isExceptionBuildError(d: Diagnostic): boolean {
-  // NOTE: told apart from the collector's LOAD_ERR_VALIDATE checks by the message, which starts with Falco's own text.
+  // NOTE: distinguished from the collector's LOAD_ERR_VALIDATE checks by the message, which starts with Falco's own text.
   return d.code === 'LOAD_ERR_VALIDATE' && /^(?:Expected values array|Fields and values lists must have equal length)/.test(d.message);
 }
 
-/** Whether Falco's reader (rather than its compiler) reports `d`. */
+/** Returns true when Falco's reader, rather than its compiler, reports `d`. */
 function isReadPhase(d: Diagnostic, item: RulesItem): boolean {
   if (isUnmetPluginRequirement(d, item)) return false;
   const inCondition = isInValue(d, conditionEntry(item));
@@ -451,9 +452,9 @@ function readRank(d: Diagnostic, item: RulesItem): number {
   if (d.code === 'LOAD_UNKNOWN_KEY') return RANK_UNKNOWN_KEYS;
   if (d.code === 'LOAD_UNKNOWN_SOURCE' || d.code === 'LOAD_ERR_VALIDATE') return RANK_DEFINE;
   if (item.kind === undefined) return 0;
+  // The reader checks the name's pattern right after decoding the name, the first key.
+  if (d.code === 'LOAD_INVALID_MACRO_NAME' || d.code === 'LOAD_INVALID_LIST_NAME') return 0.5;
   const order = READ_ORDER[item.kind];
-  const nameRank = 0;
-  if (d.code === 'LOAD_INVALID_MACRO_NAME' || d.code === 'LOAD_INVALID_LIST_NAME') return nameRank + 0.5;
   const missing = /no mapping for key '([^']+)'/.exec(d.message)?.[1];
   const key = missing ?? entryAt(item, d.span.start)?.key ?? item.kind;
   const index = order.indexOf(key);
@@ -472,7 +473,6 @@ interface Loaded {
 
 /** Loads one file into the collection and returns its result. */
 function loadFile(file: SourceFile, collection: Loaded[]): FalcoLoadResult {
-
   // yaml-cpp parses the whole file before any item is read: a syntax error anywhere reads nothing.
   const parseErrors = [...file.documentDiagnostics, ...[...file.itemDiagnostics.values()].flat()].filter((d) => isFalcoError(d) && d.code === 'LOAD_ERR_YAML_PARSE');
   if (parseErrors.length) {
@@ -481,8 +481,13 @@ function loadFile(file: SourceFile, collection: Loaded[]): FalcoLoadResult {
     return { name: file.name, successful: false, errors: [toEntry(report, true)], warnings: [] };
   }
 
-  const schema = validateSchema(file.document);
-  const result: FalcoLoadResult = { name: file.name, successful: true, schema_valid: schema.valid, schema_warnings: schema.warnings.map((w) => w.message), errors: [], warnings: [] };
+  const result: FalcoLoadResult = { name: file.name, successful: true, errors: [], warnings: [] };
+  // Falco records one schema outcome per YAML document, and prints none for a file without documents.
+  if (parseAllDocuments(file.document.text).length > 0) {
+    const schema = validateSchema(file.document);
+    result.schema_valid = schema.valid;
+    result.schema_warnings = schema.warnings.map((w) => w.message);
+  }
   const read = readItems(file);
   collection.push(...read.items.map((item) => ({ file, item })));
   result.warnings.push(...read.warnings.map((w) => toEntry(w, false)));
@@ -511,9 +516,9 @@ function loadFile(file: SourceFile, collection: Loaded[]): FalcoLoadResult {
   return result;
 }
 
-/** An unmet `required_plugin_versions` entry, which Falco checks after loading the file, not while reading it. */
+/** Returns true for an unmet `required_plugin_versions` entry, which Falco checks after loading the file, not while reading it. */
 function isUnmetPluginRequirement(d: Diagnostic, item: RulesItem): boolean {
-  // NOTE: told apart from the reader's version-syntax errors by the message, which is Falco's own text.
+  // NOTE: distinguished from the reader's version-syntax errors by the message, which is Falco's own text.
   return item.kind === 'required_plugin_versions' && d.code === 'LOAD_ERR_VALIDATE' && d.message.startsWith('Plugin requirement not satisfied');
 }
 
@@ -562,14 +567,14 @@ function itemLocation(file: SourceFile, item: RulesItem): FalcoLocation {
 }
 
 function documentErrorReport(file: SourceFile, d: Diagnostic): Report {
-  // NOTE: the element error is told apart from the whole-document shape errors by our own message text.
+  // NOTE: the element error is distinguished from the whole-document shape errors by our own message text.
   const locations = d.message.startsWith('Unexpected element type')
     ? [rulesContent(file), location('rules content item', '', file.name, file.mark(d.span.start))]
     : [rulesContent(file)];
   return fileReport(file, d.code, d.message, locations);
 }
 
-/** The reader's context for an error: the item, then the value or key it failed on. */
+/** Builds the reader's context for an error: the item, then the value or key it failed on. */
 function readErrorReport(file: SourceFile, item: RulesItem, d: Diagnostic): Report {
   const locations = [rulesContent(file), itemLocation(file, item)];
   const at = (itemType: string, itemName: string, offset: number) => location(itemType, itemName, file.name, file.mark(offset));
@@ -615,9 +620,9 @@ function readWarningReport(file: SourceFile, item: RulesItem, d: Diagnostic): Re
 }
 
 /**
- * The locations below the rule for a problem inside its exceptions: the
- * exception by name once the reader knows it, else the exceptions list and
- * the unnamed exception.
+ * Returns the locations below the rule for a problem inside its exceptions:
+ * the exception by name once the reader has decoded it, else the exceptions
+ * list and the unnamed exception.
  */
 function exceptionLocations(file: SourceFile, item: RulesItem, offset: number): FalcoLocation[] {
   const entry = item.get('exceptions');
@@ -634,7 +639,7 @@ function exceptionLocations(file: SourceFile, item: RulesItem, offset: number): 
 }
 
 // ---------------------------------------------------------------------------
-// The collection as Falco's collector holds it
+// The collection in Falco's collector
 
 /** One slot of the collector: the last full definition and the updates made to it since. */
 interface Slot {
@@ -665,7 +670,7 @@ function overrideOperation(item: RulesItem, key: string): string | undefined {
   return pair && isScalar(pair.value) ? scalarText(item, pair.value as YamlNode) : undefined;
 }
 
-/** How an update changes `key`: `append`, `replace`, or undefined when it leaves the key alone. */
+/** Returns how an update changes `key`: `append`, `replace`, or undefined when it leaves the key alone. */
 function updateOperation(item: RulesItem, key: string): string | undefined {
   if (!item.get(key)) return undefined;
   return appendFlag(item) ? 'append' : overrideOperation(item, key);
@@ -676,7 +681,7 @@ function buildModel(collection: readonly Loaded[]): CollectionModel {
   collection.forEach((loaded, position) => {
     const { item } = loaded;
     if (item.name === undefined || (item.kind !== 'list' && item.kind !== 'macro' && item.kind !== 'rule')) return;
-    const slots = item.kind === 'list' ? model.lists : item.kind === 'macro' ? model.macros : model.rules;
+    const slots = { list: model.lists, macro: model.macros, rule: model.rules }[item.kind];
     const existing = slots.get(item.name);
     let isUpdate: boolean;
     if (item.kind === 'rule') {
@@ -792,7 +797,7 @@ function withDefaultComps(exception: ExceptionInfo): ExceptionInfo {
   return { ...exception, comps };
 }
 
-/** The rule's exceptions after appends and replacements, as the collector merges them. */
+/** Merges the rule's exceptions with those of its appends and replacements, as the collector does. */
 function mergeExceptions(slot: Slot): ExceptionInfo[] {
   let exceptions = decodeExceptions(slot.base.item).map(withDefaultComps);
   for (const update of slot.updates) {
@@ -821,7 +826,7 @@ function trimComparison(text: string): string {
   return text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
 }
 
-/** The text Falco appends to a rule condition for its exceptions (rule_loader_compiler.cpp `build_rule_exception_infos`). */
+/** Builds the text Falco appends to a rule condition for its exceptions (rule_loader_compiler.cpp `build_rule_exception_infos`). */
 function exceptionsSuffix(exceptions: readonly ExceptionInfo[]): string {
   let suffix = '';
   for (const exception of exceptions) {
@@ -845,10 +850,11 @@ function exceptionsSuffix(exceptions: readonly ExceptionInfo[]): string {
           let text: string;
           if (value?.isList) {
             text = `(${value.items.map((v) => quoteItem(v.item)).join(', ')})`;
+          } else if (LIST_OPERATORS.has(comp) || MODIFIER_OPERATOR.test(comp)) {
+            const item = value?.item ?? '';
+            text = item[0] === '(' ? item : `(${item})`;
           } else {
-            text = value?.item ?? '';
-            const listOperator = LIST_OPERATORS.has(comp) || MODIFIER_OPERATOR.test(comp);
-            text = listOperator ? (text[0] === '(' ? text : `(${text})`) : quoteItem(text);
+            text = quoteItem(value?.item ?? '');
           }
           clause += `${k === 0 ? '' : ' and '} ${field.item} ${comp} ${text}`;
         });
@@ -862,7 +868,7 @@ function exceptionsSuffix(exceptions: readonly ExceptionInfo[]): string {
   return suffix;
 }
 
-/** The lists of the collection with their items as the compiler expands them, in slot order. */
+/** Expands the items of the collection's lists as the compiler does, in slot order. */
 function expandLists(model: CollectionModel): Array<{ name: string; items: string[] }> {
   const raw = new Map<string, string[]>();
   for (const slot of model.lists.values()) {
@@ -940,7 +946,7 @@ function substituteLists(condition: string, lists: ReadonlyArray<{ name: string;
   return { text, fromOriginal, usedLists };
 }
 
-/** The libs parser's position after `index` characters of `text`: byte index, 1-based line and column. */
+/** Returns the libs parser's position after `index` characters of `text`: byte index, 1-based line and column. */
 function parserPosition(text: string, index: number): { idx: number; line: number; col: number } {
   const before = text.slice(0, index);
   const lineBreaks = before.match(/[\r\n]/g)?.length ?? 0;
@@ -948,7 +954,7 @@ function parserPosition(text: string, index: number): { idx: number; line: numbe
   return { idx: Buffer.byteLength(before, 'utf8'), line: 1 + lineBreaks, col: 1 + Buffer.byteLength(before.slice(lastBreak + 1), 'utf8') };
 }
 
-/** The `name` of a condition expression location: the condition's first 20 bytes in quotes. */
+/** Returns the `name` of a condition expression location: the condition's first 20 bytes in quotes. */
 function conditionName(condition: string): string {
   const bytes = Buffer.from(condition, 'utf8');
   const quoted = bytes.length > 20 ? `"${bytes.subarray(0, 17).toString('utf8')}..."` : `"${condition}"`;
@@ -956,8 +962,8 @@ function conditionName(condition: string): string {
 }
 
 /**
- * A `condition expression` location: a parser position added to the mark of
- * the parent node, with the condition text as the snippet's content. The
+ * Builds a report ending at a `condition expression` location: a parser
+ * position added to the mark of the parent node, with the condition text as the snippet's content. The
  * snippet looks up the absolute offset inside the condition text, so for most
  * conditions it shows the condition's last line.
  */
@@ -971,6 +977,7 @@ function expressionReport(code: string, message: string, parents: FalcoLocation[
 // ---------------------------------------------------------------------------
 // Conditions as the parser and our diagnostics see them
 
+/** Parsed conditions by text, shared by every compile of one `buildFalcoLoadResults` call. */
 const parseCache = new Map<string, ConditionParseResult>();
 
 function parsed(text: string): ConditionParseResult {
@@ -1013,7 +1020,7 @@ function identifiersOf(text: string): Array<{ name: string; start: number; end: 
   return identifiers.sort((a, b) => a.start - b.start);
 }
 
-/** Start of the innermost field check around `index`: where libs' compiler reports a failing check. */
+/** Returns the start of the innermost field check around `index`, where libs' compiler reports a failing check. */
 function checkStart(text: string, index: number): number | undefined {
   let start: number | undefined;
   walkExpr(parseExpr(text), (node) => {
@@ -1023,7 +1030,7 @@ function checkStart(text: string, index: number): number | undefined {
 }
 
 /**
- * Whether a condition error is one the libs parser raises, before macros are
+ * Returns true for a condition error that the libs parser raises, before macros are
  * resolved: a syntax error, or a list name standing alone, whose substituted
  * items do not parse.
  */
@@ -1061,12 +1068,12 @@ function compileCollection(collection: readonly Loaded[]): CompileResult {
   return new CollectionCompiler(buildModel(collection)).run();
 }
 
-/** The diagnostic's message, naming the macro it comes from when Falco reports it at a rule that uses the macro. */
+/** Returns the diagnostic's message, naming the macro it comes from when Falco reports it at a rule that uses the macro. */
 function messageOf(event: ConditionEvent): string {
   return event.fromMacro ? `In macro '${event.merged.owner.item.name ?? ''}': ${event.d.message}` : event.d.message;
 }
 
-/** True for a problem that makes Falco drop a `skip-if-unknown-filter` rule with LOAD_UNKNOWN_FILTER. */
+/** Returns true for a problem that makes Falco drop a `skip-if-unknown-filter` rule with LOAD_UNKNOWN_FILTER. */
 function isUnknownFilter(d: Diagnostic, skipUnknown: boolean): boolean {
   return d.code === 'LOAD_UNKNOWN_FILTER' || (skipUnknown && !!d.data?.unknownFilter);
 }
@@ -1105,7 +1112,7 @@ class CollectionCompiler {
     return result;
   }
 
-  /** The Falco diagnostics inside a merged condition, each with its index in the merged text. */
+  /** Collects the Falco diagnostics inside a merged condition, each with its index in the merged text. */
   private conditionEvents(merged: MergedText, fromMacro: boolean): ConditionEvent[] {
     const events: ConditionEvent[] = [];
     for (const piece of merged.pieces) {
@@ -1119,7 +1126,7 @@ class CollectionCompiler {
     return events.sort((a, b) => a.index - b.index);
   }
 
-  /** Phase one parses every macro; phase two resolves the macros each one uses (`compile_macros_infos`). */
+  /** Parses every macro, then resolves the macros each one uses, as `compile_macros_infos` does in two passes. */
   private compileMacros(): Report | undefined {
     const slots = [...this.model.macros.values()];
     for (const slot of slots) {
@@ -1212,7 +1219,7 @@ class CollectionCompiler {
     // Problems of exception values sit in the text appended after the condition.
     const exceptionEvents: ConditionEvent[] = exceptionDiagnostics
       .filter(({ d }) => (isFalcoError(d) && d.code === 'LOAD_ERR_COMPILE_CONDITION') || d.code === 'LOAD_DEPRECATED_ITEM')
-      // NOTE: the core words an operator the field type rejects as "Operator '...'"; its other exception errors are parse errors.
+      // NOTE: the core's message for an operator the field type rejects starts with "Operator '", and its other exception errors are parse errors.
       .map(({ d, loaded }) => ({ d, file: loaded.file, merged: condition, index: condition.text.length + 1, fromMacro: false, parse: isFalcoError(d) && !/^Operator '/.test(d.message) }));
     const own = [...this.conditionEvents(condition, false), ...exceptionEvents];
     const parseError = own.find((e) => e.parse && isFalcoError(e.d));
@@ -1247,7 +1254,7 @@ class CollectionCompiler {
     return undefined;
   }
 
-  /** A warning of the rule's items, such as LOAD_NO_EVTTYPE, which the core places on the `condition` key. */
+  /** Finds a warning of the rule's items, such as LOAD_NO_EVTTYPE, which the core places on the `condition` key. */
   private ruleWarning(slot: Slot, code: string): Diagnostic | undefined {
     for (const loaded of [slot.base, ...slot.updates]) {
       const found = loaded.file.diagnosticsOf(loaded.item).find((d) => d.code === code && isFalcoWarning(d));
@@ -1256,7 +1263,7 @@ class CollectionCompiler {
     return undefined;
   }
 
-  /** Index where libs reports a failing check: the check's start, in the merged text of its condition. */
+  /** Returns the index where libs reports a failing check: the check's start, in the merged text of its condition. */
   private checkIndex(event: ConditionEvent): number {
     for (const piece of event.merged.pieces) {
       const local = event.index - piece.start;
@@ -1298,7 +1305,7 @@ class CollectionCompiler {
     return value;
   }
 
-  /** LOAD_UNUSED_MACRO and LOAD_UNUSED_LIST, which Falco reports only when everything compiled. */
+  /** Reports LOAD_UNUSED_MACRO and LOAD_UNUSED_LIST, which Falco emits only when everything compiled. */
   private reportUnused(): void {
     const usedLists = new Set<string>();
     const usedMacros = new Set<string>();
@@ -1336,7 +1343,7 @@ class CollectionCompiler {
     }
   }
 
-  /** Our message when the core reported the item unused too, else Falco's. */
+  /** Builds an unused-item warning, with our message when the core reported the item too, else with Falco's. */
   private unusedReport(slot: Slot, code: string, falcoMessage: string): Report {
     const { file, item } = slot.base;
     const ours = file.diagnosticsOf(item).find((d) => d.code === code);
@@ -1347,7 +1354,7 @@ class CollectionCompiler {
     return itemLocation(loaded.file, loaded.item);
   }
 
-  /** The location of a key's value node, such as `rule condition`; the item's own node when the value is missing. */
+  /** Returns the location of a key's value node, such as `rule condition`, or of the item when the value is missing. */
   private valueLoc(loaded: Loaded, entry: ItemEntry | undefined, itemType: string): FalcoLocation {
     const offset = entry && entry.value !== null ? entry.valueSpan.start : loaded.item.span.start;
     return location(itemType, '', loaded.file.name, loaded.file.mark(offset));
