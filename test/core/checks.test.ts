@@ -75,6 +75,7 @@ describe('checks: outputs', () => {
     { name: 'filter-only field', output: 'ip %fd.ip', expected: [['filter-only-field-in-output', '%fd.ip', 'warning']] },
     { name: 'transformer', output: 'name %tolower(proc.name)', expected: [] },
     { name: 'deprecated field', output: 'latency %evt.latency', expected: [['LOAD_DEPRECATED_ITEM', 'evt.latency', 'warning']] },
+    { name: 'deprecated container.info', output: 'shell %container.info', expected: [['LOAD_DEPRECATED_ITEM', '%container.info', 'warning']] },
   ];
   for (const { name, output, expected } of cases) {
     it(name, () => {

@@ -99,8 +99,9 @@ export class Program {
     const document = this.files[fileIndex]!.document;
     const problems: Diagnostic[] = [...document.problems];
     for (const item of document.items) {
-      problems.push(...checkItemStructure(item));
+      // The YAML error already covers an item that could not be read whole.
       if (item.hasSyntaxErrors) continue;
+      problems.push(...checkItemStructure(item));
       this.checkItemSemantics(item, fileIndex, problems);
     }
     // Schema findings are notes; a loader diagnostic on the same text already says more.

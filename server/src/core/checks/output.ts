@@ -103,6 +103,11 @@ function checkPlaceholderExpr(expr: FieldExpr | TransformerExpr, span: Span, sou
     }
     return;
   }
+  if (expr.name === 'container.info' && !expr.arg && span !== expr.span) {
+    // Falco 0.41 and later remove this token from the output before validating it (falco rule_loader_compiler.cpp).
+    report(span, "'%container.info' is deprecated: Falco removes it from the output. Write the container fields you need, such as 'container_id=%container.id container_name=%container.name'.", 'warning', 'LOAD_DEPRECATED_ITEM');
+    return;
+  }
   const lookup = lookupField(expr.name, expr.arg?.value, source);
   if (lookup.status === 'ok') {
     if (lookup.field.plugin && !pluginLoaded(lookup.field.plugin)) {

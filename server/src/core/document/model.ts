@@ -112,7 +112,7 @@ function readChunk(document: RulesDocument, chunk: Chunk, reportedShape: Set<num
 
   const root = yamlDocument.contents;
   if (root === null || root === undefined) return;
-  const rootSpan = nodeSpan(root, parsed.toDocument);
+  const rootSpan = trimSpan(document.text, nodeSpan(root, parsed.toDocument));
   if (isScalar(root)) {
     if (root.value === null) return;
     reportShape(document, reportedShape, chunk.documentIndex, rootSpan, 'Rules content is not yaml: a rules file must be a YAML list of rule, macro and list items.');
@@ -127,7 +127,8 @@ function readChunk(document: RulesDocument, chunk: Chunk, reportedShape: Set<num
   for (const element of root.items) {
     const node = element as YamlNode | null;
     if (node === null || (isScalar(node) && node.value === null)) continue;
-    const span = nodeSpan(node, parsed.toDocument);
+    const rawSpan = nodeSpan(node, parsed.toDocument);
+    const span = trimSpan(document.text, rawSpan);
     if (!isMap(node)) {
       document.problems.push({
         span,
@@ -137,7 +138,7 @@ function readChunk(document: RulesDocument, chunk: Chunk, reportedShape: Set<num
       });
       continue;
     }
-    const hasSyntaxErrors = errorSpans.some((error) => error.start < span.end && error.end > span.start);
+    const hasSyntaxErrors = errorSpans.some((error) => error.start <= rawSpan.end && error.end >= rawSpan.start);
     document.items.push(buildItem(document, node, parsed, chunk, hasSyntaxErrors, yamlDocument));
   }
 }
@@ -224,6 +225,22 @@ function toDocumentMap(map: ScalarMap, toDocument: OffsetMapper): ScalarMap {
 function nodeSpan(node: YamlNode, toDocument: OffsetMapper): Span {
   const range = node.range ?? [0, 0, 0];
   return { start: toDocument(range[0]), end: toDocument(range[1]) };
+}
+
+/** Drops the trailing blanks, line breaks and comments that block nodes' ranges include. */
+function trimSpan(text: string, span: Span): Span {
+  let end = span.end;
+  for (;;) {
+    while (end > span.start && /\s/.test(text.charAt(end - 1))) end--;
+    // A trailing comment line: the node's range may run past it.
+    const lineStart = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(Math.max(lineStart, span.start), end);
+    if (lineStart > span.start && /^\s*#/.test(line)) {
+      end = lineStart;
+      continue;
+    }
+    return { start: span.start, end };
+  }
 }
 
 function clampSpan(span: Span, text: string): Span {
