@@ -13,6 +13,7 @@ import {
   InitializeRequest,
   InitializedNotification,
   DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification,
   PublishDiagnosticsNotification,
   PublishDiagnosticsParams,
   CompletionRequest,
@@ -135,6 +136,24 @@ describe('language server over stdio', function () {
     const restored = client.nextDiagnostics(uri);
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     assert.deepEqual((await restored).diagnostics, []);
+  });
+
+  it('updates a dependent file when a macro is renamed', async () => {
+    const a = 'file:///workspace/a_rules.yaml';
+    const b = 'file:///workspace/b_rules.yaml';
+    const macro = '- macro: pci_shell\n  condition: spawned_process and proc.name in (shell_binaries)\n';
+    await client.open(a, macro);
+    const opened = await client.open(b, '- rule: Shell\n  desc: d\n  condition: pci_shell\n  output: o\n  priority: INFO\n');
+    assert.deepEqual(opened.diagnostics, []);
+
+    const republished = client.nextDiagnostics(b);
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: a, version: 2 },
+      contentChanges: [{ text: macro.replace('pci_shell', 'pci_shell_spawned') }],
+    });
+    const diagnostics = (await republished).diagnostics;
+    assert.deepEqual(diagnostics.map((d) => d.code), ['LOAD_ERR_VALIDATE']);
+    assert.match(diagnostics[0]!.message as string, /Undefined macro 'pci_shell'/);
   });
 
   it('completes every proc.* field after proc.', async () => {
