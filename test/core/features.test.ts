@@ -120,3 +120,19 @@ describe('content detection', () => {
     });
   }
 });
+
+describe('completion at item level', () => {
+  it('offers item kinds after a dash and keeps the rest of the line', () => {
+    const { text, items } = complete('- r$0ule: My rule\n  desc: d\n');
+    const rule = items.find((i) => i.label === 'rule')!;
+    assert.equal(rule.insertText, 'rule');
+    assert.equal(text.slice(rule.replace.start, rule.replace.end), 'rule');
+    assert.ok(!items.some((i) => i.label === 'priority'));
+  });
+
+  it('offers a key skeleton on an empty key line', () => {
+    const { items } = complete('- rule: r\n  desc: d\n  pri$0\n');
+    const priority = items.find((i) => i.label === 'priority')!;
+    assert.equal(priority.insertText, 'priority: ');
+  });
+});

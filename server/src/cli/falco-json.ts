@@ -16,7 +16,7 @@
  * bundled default ruleset take part in that collection, but warnings about
  * them are left out, because the user did not name that file.
  */
-import { readFileSync } from 'node:fs';
+import { describeReadError, readRulesFile } from './files';
 import { resolve } from 'node:path';
 import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Node as YamlNode, Scalar } from 'yaml';
@@ -218,9 +218,9 @@ export function runFalcoJsonLint(options: FalcoJsonOptions, expandPaths: (paths:
       seen.add(uri);
       files.push(file);
       try {
-        workspace.setFile(uri, readFileSync(file, 'utf8'));
+        workspace.setFile(uri, readRulesFile(file));
       } catch (error) {
-        readErrors.set(file, `Cannot read '${file}': ${(error as NodeJS.ErrnoException).code ?? String(error)}. Check that it is a readable file.`);
+        readErrors.set(file, describeReadError(file, error));
       }
     }
   }

@@ -7,14 +7,19 @@
  * Exit status: 0 when no error was found, 1 when at least one was, 2 on a
  * usage error.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RulesWorkspace } from '../core/workspace';
+import { describeReadError, readRulesFile } from './files';
 import { runFalcoJsonLint } from './falco-json';
 import type { Diagnostic } from '../core/types';
 import type { PluginSpec } from '../core/analysis/environment';
 import { parseVersion } from '../core/analysis/environment';
+
+/** The package version, set by the bundler from package.json. */
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'development';
 
 const USAGE = `Usage: falco-pci lint [--format text|json|falco-json] [--no-default-rules] PATH...
 
@@ -39,6 +44,9 @@ Options:
                         of other plugins are reported. By default the container plugin and
                         every plugin a checked file declares count as loaded.
   -h, --help            print this help.
+  --version             print the version.
+
+PATH - reads the rules from standard input. Arguments after -- are paths, even if they start with -.
 
 PATH is a rules file or a folder; a folder contributes its *.yaml and *.yml files, sorted by path.
 Exit status: 0 no error, 1 at least one error, 2 usage error.`;
@@ -64,13 +72,18 @@ interface LintOptions {
 
 class UsageError extends Error {}
 
-function parseArguments(args: string[]): LintOptions | 'help' {
+function parseArguments(args: string[]): LintOptions | 'help' | 'version' {
   if (args.length === 0 || args[0] === '-h' || args[0] === '--help') return 'help';
+  if (args[0] === '--version') return 'version';
   const [command, ...rest] = args;
   if (command !== 'lint') throw new UsageError(`Unknown command '${command}'. The only command is 'lint'.`);
   const options: LintOptions = { format: 'text', useDefaultRules: true, paths: [] };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
+    if (arg === '--') {
+      options.paths.push(...rest.slice(i + 1));
+      break;
+    }
     if (arg === '-h' || arg === '--help') return 'help';
     if (arg === '--no-default-rules') options.useDefaultRules = false;
     else if (arg === '--engine-version' || arg.startsWith('--engine-version=')) {
@@ -99,23 +112,27 @@ function parseArguments(args: string[]): LintOptions | 'help' {
 function expandPaths(paths: string[], unreadable: Array<{ file: string; message: string }>): string[] {
   const files: string[] = [];
   for (const path of paths) {
-    let stats;
-    try {
-      stats = statSync(path);
-    } catch (error) {
-      unreadable.push({ file: path, message: `Cannot read '${path}': ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : String(error)}. Check the path.` });
+    if (path === '-') {
+      files.push(path);
       continue;
     }
-    if (stats.isDirectory()) {
+    try {
+      if (!statSync(path).isDirectory()) {
+        files.push(path);
+        continue;
+      }
       const entries = readdirSync(path, { withFileTypes: true })
-        .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name) && !/\.falco-tests\.ya?ml$/.test(e.name))
+        .filter((e) => (e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/.test(e.name) && !/\.falco-tests\.ya?ml$/.test(e.name))
         .map((e) => join(path, e.name))
         .sort();
       files.push(...entries);
-    } else files.push(path);
+    } catch (error) {
+      unreadable.push({ file: path, message: describeReadError(path, error) });
+    }
   }
   return files;
 }
+
 
 /** Checks `options.paths` and returns every diagnostic with 1-based positions. */
 export function lintPaths(options: Omit<LintOptions, 'format'>): CliDiagnostic[] {
@@ -128,11 +145,11 @@ export function lintPaths(options: Omit<LintOptions, 'format'>): CliDiagnostic[]
     const uri = resolve(file);
     if (texts.has(uri)) continue;
     try {
-      const text = readFileSync(file, 'utf8');
+      const text = readRulesFile(file);
       texts.set(uri, TextDocument.create(uri, 'falco-rules', 0, text));
       workspace.setFile(uri, text);
     } catch (error) {
-      unreadable.push({ file, message: `Cannot read '${file}': ${(error as NodeJS.ErrnoException).code ?? String(error)}. Check that it is a readable file.` });
+      unreadable.push({ file, message: describeReadError(file, error) });
     }
   }
 
@@ -165,7 +182,7 @@ export function lintPaths(options: Omit<LintOptions, 'format'>): CliDiagnostic[]
 }
 
 export function main(args: string[]): number {
-  let options: LintOptions | 'help';
+  let options: LintOptions | 'help' | 'version';
   try {
     options = parseArguments(args);
   } catch (error) {
@@ -175,6 +192,10 @@ export function main(args: string[]): number {
   }
   if (options === 'help') {
     process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (options === 'version') {
+    process.stdout.write(`${VERSION}\n`);
     return 0;
   }
 

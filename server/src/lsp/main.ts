@@ -66,11 +66,13 @@ connection.onDidChangeConfiguration(() => {
 });
 
 function publishAll(): void {
+  syncAll();
   for (const document of documents.all()) publish(document);
 }
 
 function publish(document: TextDocument): void {
   try {
+    syncDocument(document);
     const diagnostics = workspace.diagnostics(document.uri).map((d) => toLspDiagnostic(document, d));
     void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
   } catch (error) {
@@ -78,13 +80,41 @@ function publish(document: TextDocument): void {
   }
 }
 
+/**
+ * Edits arrive per keystroke; the workspace takes the new text only when
+ * diagnostics are published (at most every PUBLISH_DELAY_MS) or when a request
+ * needs the document, so a burst of edits costs one analysis.
+ */
+const PUBLISH_DELAY_MS = 50;
+const pendingTexts = new Set<string>();
+let publishTimer: NodeJS.Timeout | undefined;
+
+function syncDocument(document: TextDocument): void {
+  if (!pendingTexts.delete(document.uri)) return;
+  workspace.setFile(document.uri, document.getText());
+}
+
+function syncAll(): void {
+  for (const uri of [...pendingTexts]) {
+    const document = documents.get(uri);
+    if (document) syncDocument(document);
+    else pendingTexts.delete(uri);
+  }
+}
+
 documents.onDidChangeContent((change) => {
-  workspace.setFile(change.document.uri, change.document.getText());
-  // Other open files may use this file's macros and lists.
-  publishAll();
+  pendingTexts.add(change.document.uri);
+  if (publishTimer) return;
+  publishTimer = setTimeout(() => {
+    publishTimer = undefined;
+    syncAll();
+    // Other open files may use this file's macros and lists.
+    publishAll();
+  }, PUBLISH_DELAY_MS);
 });
 
 documents.onDidClose((event) => {
+  pendingTexts.delete(event.document.uri);
   workspace.removeFile(event.document.uri);
   void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   publishAll();
@@ -94,6 +124,7 @@ connection.onCompletion((params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document) return [];
   try {
+    syncDocument(document);
     return doComplete(workspace, document.uri, document.offsetAt(params.position)).map((candidate) => toLspCompletionItem(document, candidate));
   } catch (error) {
     connection.console.error(`completion: failed at ${params.textDocument.uri}:${params.position.line}: ${String(error)}`);
@@ -105,6 +136,7 @@ connection.onHover((params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document) return null;
   try {
+    syncDocument(document);
     const hover = doHover(workspace, document.uri, document.offsetAt(params.position));
     if (!hover) return null;
     return {

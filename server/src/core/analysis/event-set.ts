@@ -44,6 +44,8 @@ export function intersect(a: EventSet, b: EventSet): EventSet {
   return { negated: false, codes: minus(included, excluded) };
 }
 
+const MAX_DEPTH = 1000;
+
 export interface EventSetContext {
   /** Codes selected by one `evt.type` value; empty for unknown names. */
   codesFor(eventName: string): readonly number[];
@@ -56,7 +58,18 @@ export interface EventSetContext {
 /** Returns the codes `expr` can match. Never throws; macro cycles count as neutral. */
 export function computeEventSet(expr: Expr, context: EventSetContext): EventSet {
   const expanding = new Set<string>();
+  let depth = 0;
   const visit = (node: Expr, negated: boolean): EventSet => {
+    // Deeper nesting than Falco parses (1,000 levels) counts as neutral instead of exhausting the stack.
+    if (depth > MAX_DEPTH) return ALL_EVENTS;
+    depth++;
+    try {
+      return visitNode(node, negated);
+    } finally {
+      depth--;
+    }
+  };
+  const visitNode = (node: Expr, negated: boolean): EventSet => {
     switch (node.kind) {
       case 'and': {
         const parts = node.operands.map((operand) => visit(operand, negated));
@@ -66,8 +79,15 @@ export function computeEventSet(expr: Expr, context: EventSetContext): EventSet 
         const parts = node.operands.map((operand) => visit(operand, negated));
         return parts.reduce(negated ? intersect : union);
       }
-      case 'not':
-        return visit(node.operand, !negated);
+      case 'not': {
+        let inner = node.operand;
+        let innerNegated = !negated;
+        while (inner.kind === 'not') {
+          inner = inner.operand;
+          innerNegated = !innerNegated;
+        }
+        return visit(inner, innerNegated);
+      }
       case 'paren':
         return visit(node.expr, negated);
       case 'identifier': {

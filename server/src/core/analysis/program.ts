@@ -48,6 +48,7 @@ export class Program {
   private readonly itemOrder = new Map<RulesItem, { fileIndex: number; order: number }>();
   private readonly macroExprCache = new Map<RulesItem, Expr | undefined>();
   private readonly listItemCache = new Map<string, readonly string[] | undefined>();
+  private listsWarmed = false;
   private readonly diagnosticsCache = new Map<string, Diagnostic[]>();
   private usage: { macrosUsedByRules: Set<string>; referencedMacros: Set<string>; referencedLists: Set<string> } | undefined;
 
@@ -101,8 +102,20 @@ export class Program {
     for (const item of document.items) {
       // The YAML error already covers an item that could not be read whole.
       if (item.hasSyntaxErrors) continue;
-      problems.push(...checkItemStructure(item));
-      this.checkItemSemantics(item, fileIndex, problems);
+      const before = problems.length;
+      try {
+        problems.push(...checkItemStructure(item));
+        this.checkItemSemantics(item, fileIndex, problems);
+      } catch (error) {
+        // An input no check foresaw (such as nesting deep enough to exhaust the stack): keep the other items.
+        problems.length = before;
+        problems.push({
+          span: item.nameSpan ?? item.span,
+          severity: 'warning',
+          code: 'internal-error',
+          message: `This ${item.kind ?? 'item'} could not be checked (${error instanceof RangeError ? 'it is nested too deeply' : String(error)}). Falco may still accept it; please report the file.`,
+        });
+      }
     }
     // Schema findings are notes; a loader diagnostic on the same text already says more.
     const loaderSpans = problems.map((p) => p.span);
@@ -127,10 +140,10 @@ export class Program {
         const first = defs[0];
         if (!first) {
           const later = this.definitionsOf('macro', name)[0];
-          return later ? { state: 'later', where: `in ${this.files[later.fileIndex]!.document.uri}, which loads after this file` } : undefined;
+          return later ? { state: 'later', where: `in ${displayName(this.files[later.fileIndex]!.document.uri)}, which loads after this file` } : undefined;
         }
         if (isMacro && first.order >= position.order) {
-          return { state: 'later', where: 'further down' };
+          return first.item === item ? { state: 'self' } : { state: 'later', where: 'further down' };
         }
         return { state: 'visible' };
       },
@@ -168,6 +181,14 @@ export class Program {
   private listItems(name: string, fileIndex: number): readonly string[] | undefined {
     const key = `${fileIndex}:${name}`;
     if (this.listItemCache.has(key)) return this.listItemCache.get(key);
+    if (!this.listsWarmed) {
+      // Expanding every list in load order first keeps the recursion shallow for long chains of lists.
+      this.listsWarmed = true;
+      for (const [definitionKey, defs] of this.definitions) {
+        if (definitionKey.startsWith('list:')) this.listItems(defs[0]!.name, defs[0]!.fileIndex);
+      }
+      if (this.listItemCache.has(key)) return this.listItemCache.get(key);
+    }
     const defs = this.definitionsOf('list', name).filter((d) => d.fileIndex <= fileIndex);
     if (defs.length === 0) {
       this.listItemCache.set(key, undefined);
@@ -426,6 +447,16 @@ function appendedPart(map: ScalarMap): ScalarMap {
     ...(map.ends ? { ends: map.ends.slice(start) } : {}),
     exact: map.exact,
   };
+}
+
+/** The file name of a URI or path, for messages. */
+function displayName(uri: string): string {
+  const name = uri.slice(uri.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
 }
 
 /**

@@ -21,7 +21,7 @@ export interface ConditionScope {
   /** Rule source, or undefined for a macro (checked against every source). */
   source: string | undefined;
   /** `visible`, `later` (defined, but after this point), or undefined when no macro has the name. */
-  macroState(name: string): { state: 'visible' } | { state: 'later'; where: string } | undefined;
+  macroState(name: string): { state: 'visible' } | { state: 'self' } | { state: 'later'; where: string } | undefined;
   macroExpr(name: string): Expr | undefined;
   listItems(name: string): readonly string[] | undefined;
   /** Names of the macros visible here, for suggestions. */
@@ -39,6 +39,7 @@ export interface ConditionFacts {
   eventSet?: EventSet;
 }
 
+const KEYWORDS = new Set(['and', 'or', 'not']);
 const UNSAFE_NA_OPERATORS = new Set(['=', '==', '!=', 'in', 'intersects', 'pmatch']);
 const STRING_FIELD_OPERATORS_HINT = "'=', '!=', 'contains', 'startswith', 'endswith', 'glob', 'regex', 'in'";
 
@@ -56,6 +57,7 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
   if (!parsed.expr) return facts;
   facts.expr = parsed.expr;
 
+  // Falco compiles a macro's fields only for the rules that use it.
   const fieldSeverity = scope.source !== undefined || scope.usedByRule ? 'error' : 'warning';
   const openChecks: Span[] = [];
   // Falco reports this warning once per condition.
@@ -63,7 +65,8 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
   const eventArgs: Array<{ name: string; span: Span }> = [];
 
   const report = (span: Span, message: string, code = 'LOAD_ERR_COMPILE_CONDITION', severity: Diagnostic['severity'] = 'error', suggestions?: string[]) => {
-    problems.push({ span: toDoc(span), severity, code, message, ...(suggestions && suggestions.length ? { data: { suggestions } } : {}) });
+    const note = severity === 'warning' && code.startsWith('LOAD_ERR_') ? ' No rule uses this macro yet; Falco reports this when one does.' : '';
+    problems.push({ span: toDoc(span), severity, code, message: message + note, ...(suggestions && suggestions.length ? { data: { suggestions } } : {}) });
   };
 
   /** Marks the last problem as one that `skip-if-unknown-filter` downgrades. */
@@ -239,9 +242,13 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
       case 'or':
         node.operands.forEach(walk);
         return;
-      case 'not':
-        walk(node.operand);
+      case 'not': {
+        // Long runs of `not` (libs toggles them) are walked in a loop, not by recursion.
+        let inner = node.operand;
+        while (inner.kind === 'not') inner = inner.operand;
+        walk(inner);
         return;
+      }
       case 'paren':
         walk(node.expr);
         return;
@@ -254,6 +261,18 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
         if (scope.listItems(node.name)) {
           facts.lists.add(node.name);
           report(node.span, `'${node.name}' is a list, not a macro: a list cannot stand alone as a condition. Use it with a list operator, such as 'proc.name in (${node.name})'.`);
+          return;
+        }
+        if (KEYWORDS.has(node.name)) {
+          report(node.span, `'${node.name}' cannot stand here: a check, a macro, 'not' or '(' must come after 'and'/'or', and before it.`);
+          return;
+        }
+        if (catalog.transformers.some((t) => t.name === node.name)) {
+          report(node.span, `'${node.name}' is a transformer, and its name must touch the '(': write '${node.name}(...)' without a blank.`);
+          return;
+        }
+        if (state?.state === 'self') {
+          report(node.span, `Undefined macro '${node.name}' used in filter: a macro cannot use itself.`, 'LOAD_ERR_VALIDATE');
           return;
         }
         if (state?.state === 'later') {
@@ -329,6 +348,10 @@ export function selectedEventNames(set: EventSet): string[] | undefined {
 
 function explainParseError(message: string, covered: string): string {
   const trimmed = covered.trim();
+  const glued = /^(contains|icontains|bcontains|startswith|bstartswith|endswith|glob|iglob|regex)(["'(])/.exec(trimmed);
+  if (glued) {
+    return `Operator '${glued[1]}' needs a blank after it: write '${glued[1]} ${trimmed.slice(glued[1]!.length)}'.`;
+  }
   if (trimmed === '!~' || trimmed === '=~') {
     return `'${trimmed}' is not a Falco operator. Use 'regex' for a regular expression (it must match the whole value)${trimmed === '!~' ? ", with 'not' before the check to negate it" : ''}, or ${STRING_FIELD_OPERATORS_HINT.replace("'regex', ", '')}.`;
   }

@@ -90,8 +90,9 @@ function suggestOutputFields(name: string, source: string | undefined): string[]
   const byDistance = suggest(name, names, 3);
   if (byDistance.length) return byDistance;
   // A name in another script or far from any field: match its last segment (`ாளர்.name` to `*.name`).
-  const last = name.split('.').pop() ?? '';
   if (/host/i.test(name)) return ['evt.hostname'];
+  if (!name.includes('.')) return [];
+  const last = name.split('.').pop() ?? '';
   return names.filter((n) => n.endsWith(`.${last}`)).slice(0, 3);
 }
 

@@ -39,9 +39,9 @@ interface Line {
   text: string;
 }
 
-function splitLines(text: string): Line[] {
+function splitLines(text: string, from: number): Line[] {
   const lines: Line[] = [];
-  let start = 0;
+  let start = from;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     const next = end === -1 ? text.length : end + 1;
@@ -58,9 +58,9 @@ function isTrivia(line: string): boolean {
   return trimmed === '' || trimmed.startsWith('#') || (line.startsWith('%') && line === trimmed);
 }
 
-/** Splits `text` into chunks that together cover it exactly, in order. */
+/** Splits `text` into chunks that together cover it, in order, except a leading byte-order mark. */
 export function splitIntoChunks(text: string): Chunk[] {
-  const lines = splitLines(text);
+  const lines = splitLines(text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
   const chunks: Chunk[] = [];
   let documentIndex = 0;
   let lineIndex = 0;

@@ -104,11 +104,16 @@ function readChunk(document: RulesDocument, chunk: Chunk, reportedShape: Set<num
 
   const yamlDocument = parseDocument(parsed.source, { keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });
   const errorSpans: Span[] = [];
-  for (const error of yamlDocument.errors) {
+  yamlDocument.errors.forEach((error, index) => {
     const span = { start: parsed.toDocument(error.pos[0]), end: parsed.toDocument(Math.max(error.pos[1], error.pos[0] + 1)) };
     errorSpans.push(span);
-    document.problems.push({ span: clampSpan(span, document.text), severity: 'error', code: 'LOAD_ERR_YAML_PARSE', message: describeYamlError(error.code, error.message) });
-  }
+    // Later errors of the same item mostly follow from the first; Falco too reports only one.
+    if (index > 0) return;
+    let reported = span;
+    if (error.code === 'MISSING_CHAR') reported = unclosedQuoteSpan(document.text, span) ?? span;
+    else if (error.code === 'BLOCK_AS_IMPLICIT_KEY' || error.code === 'MULTILINE_IMPLICIT_KEY') reported = overIndentedKeySpan(document.text, span) ?? span;
+    document.problems.push({ span: clampSpan(reported, document.text), severity: 'error', code: 'LOAD_ERR_YAML_PARSE', message: describeYamlError(error.code, error.message) });
+  });
 
   const root = yamlDocument.contents;
   if (root === null || root === undefined) return;
@@ -288,7 +293,8 @@ function repairIndentation(document: RulesDocument, chunk: Chunk, original: stri
   for (let i = 1; i < lines.length; i++) {
     source += '\n';
     const line = lines[i]!;
-    if (line.trim() !== '') {
+    // Only lines that fell to column 0 move; lines already indented keep their place.
+    if (line.trim() !== '' && !/^\s/.test(line)) {
       insertedAt.push(source.length);
       source += padding;
     }
@@ -306,10 +312,51 @@ function repairIndentation(document: RulesDocument, chunk: Chunk, original: stri
   return { source, toDocument };
 }
 
+/** Plain explanations of the YAML errors rules authors meet most, by the `yaml` package's error code. */
+const YAML_ERROR_HINTS: Record<string, string> = {
+  BAD_INDENT: 'the indentation is inconsistent. Indent every key of an item by the same number of spaces, level with the first key after "- "',
+  BLOCK_AS_IMPLICIT_KEY: 'a key is indented deeper than the keys before it, so YAML reads it as part of the previous value. Align it with the other keys of the item, or quote the previous value if it contains ": "',
+  MULTILINE_IMPLICIT_KEY: 'a key is indented deeper than the keys before it, or a value contains ": " and needs quotes. Align the key with the other keys of the item',
+  MISSING_CHAR: 'a quoted string or a bracket is not closed. Add the closing quote or bracket',
+  UNEXPECTED_TOKEN: 'this text does not fit the structure around it, often because of its indentation. Check that it lines up with the keys of its item',
+  DUPLICATE_KEY: 'a key appears twice in the same map. Remove one of them',
+  TAB_AS_INDENT: 'tabs cannot indent YAML. Use spaces',
+  BAD_SCALAR_START: 'a plain value cannot start with this character. Put the value in quotes',
+  BAD_DQ_ESCAPE: 'this escape is not valid inside double quotes. Write a backslash as \\\\, or use single quotes',
+};
+
 function describeYamlError(code: string, message: string): string {
   const firstLine = message.split('\n')[0] ?? message;
   const withoutPosition = firstLine.replace(/ at line \d+, column \d+:?$/, '');
-  return `Invalid YAML: ${withoutPosition} (${code}).`;
+  const hint = YAML_ERROR_HINTS[code];
+  return hint ? `Invalid YAML: ${hint} (${withoutPosition}).` : `Invalid YAML: ${withoutPosition}.`;
+}
+
+/** Finds the key on the line after `noticed` when it is indented deeper than that line: the key that is out of place. */
+function overIndentedKeySpan(text: string, noticed: Span): Span | undefined {
+  const lineStart = text.lastIndexOf('\n', noticed.start - 1) + 1;
+  const lineEnd = text.indexOf('\n', noticed.start);
+  if (lineEnd === -1) return undefined;
+  const indent = /^\s*/.exec(text.slice(lineStart))![0].length;
+  const next = /^( *)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:/.exec(text.slice(lineEnd + 1));
+  if (!next || next[1]!.length <= indent) return undefined;
+  const start = lineEnd + 1 + next[1]!.length;
+  return { start, end: start + next[2]!.length };
+}
+
+/** Finds the span from an unclosed quote to the end of its line, searching back from where the parser noticed it. */
+function unclosedQuoteSpan(text: string, noticed: Span): Span | undefined {
+  for (let start = noticed.start - 1; start >= 0; start--) {
+    const char = text[start];
+    if (char !== '"' && char !== "'") continue;
+    // A quote opens a scalar only after a key's colon, a dash, a flow indicator or at the start of a line.
+    const before = text.slice(text.lastIndexOf('\n', start - 1) + 1, start).trimEnd();
+    if (before !== '' && !/[:\-,[{]$/.test(before)) continue;
+    if (text.slice(start + 1, noticed.start).includes(char)) continue;
+    const lineEnd = text.indexOf('\n', start);
+    return { start, end: lineEnd === -1 ? text.length : lineEnd };
+  }
+  return undefined;
 }
 
 export type { ScalarMap };

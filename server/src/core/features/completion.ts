@@ -57,20 +57,26 @@ export function doComplete(workspace: RulesWorkspace, uri: string, offset: numbe
       : completeOutput(item, emptyValue[2]!, toDoc);
   }
 
-  const keyMatch = /^(\s+|-\s+)([A-Za-z_-]*)$/.exec(prefix);
+  // The rest of the word after the cursor, and whether a colon already follows it.
+  const after = /^[A-Za-z_-]*(:?)/.exec(document.text.slice(offset))!;
+  const wordEnd = offset + after[0].length - after[1]!.length;
+  const hasColon = after[1] === ':';
+
+  const itemMatch = /^-[ \t]*([A-Za-z_]*)$/.exec(prefix);
+  if (itemMatch || /^[A-Za-z_]*$/.test(prefix)) {
+    const word = itemMatch ? itemMatch[1]! : prefix;
+    const replace = { start: offset - word.length, end: wordEnd };
+    return ITEM_KINDS.map((kind) => ({ label: kind, kind: 'item', insertText: hasColon ? kind : `${itemMatch ? '' : '- '}${kind}: `, replace }));
+  }
+
+  const keyMatch = /^\s+([A-Za-z_-]*)$/.exec(prefix);
   const owner = item ?? findItemBefore(document, offset);
   if (keyMatch && owner?.kind) {
     const present = new Set(owner.entries.map((e) => e.key));
-    const replace = { start: offset - keyMatch[2]!.length, end: offset };
+    const replace = { start: offset - keyMatch[1]!.length, end: wordEnd };
     return ITEM_KEYS[owner.kind]
       .filter((key) => !present.has(key.name))
-      .map((key) => ({ label: key.name, kind: 'key', detail: key.required ? 'required' : 'optional', documentation: key.description, insertText: `${key.name}: `, replace }));
-  }
-  const itemMatch = /^-\s*([A-Za-z_]*)$/.exec(prefix);
-  if (itemMatch || /^[A-Za-z_]*$/.test(prefix)) {
-    const word = itemMatch ? itemMatch[1]! : prefix;
-    const replace = { start: offset - word.length, end: offset };
-    return ITEM_KINDS.map((kind) => ({ label: kind, kind: 'item', insertText: `${itemMatch ? '' : '- '}${kind}: `, replace }));
+      .map((key) => ({ label: key.name, kind: 'key', detail: key.required ? 'required' : 'optional', documentation: key.description, insertText: hasColon ? key.name : `${key.name}: `, replace }));
   }
   return [];
 }

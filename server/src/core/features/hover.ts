@@ -86,8 +86,11 @@ function findNode(expr: Expr, at: number): Hoverable | undefined {
         if (found) return found;
       }
       return undefined;
-    case 'not':
-      return findNode(expr.operand, at);
+    case 'not': {
+      let inner = expr.operand;
+      while (inner.kind === 'not') inner = inner.operand;
+      return findNode(inner, at);
+    }
     case 'paren':
       return findNode(expr.expr, at);
     case 'identifier':

@@ -33,6 +33,7 @@ export function suggest(word: string, candidates: Iterable<string>, max = 3): st
   const limit = Math.max(1, Math.floor(lower.length / 3));
   const scored: Array<{ candidate: string; score: number }> = [];
   for (const candidate of candidates) {
+    if (candidate === word) continue;
     const other = candidate.toLowerCase();
     const distance = editDistance(lower, other, limit + 2);
     if (distance <= limit) scored.push({ candidate, score: distance });
