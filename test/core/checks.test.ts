@@ -204,3 +204,21 @@ describe('checks: regex values', () => {
     });
   }
 });
+
+describe('checks: transformers and pasted lists', () => {
+  const cases: Array<[string, Array<[string, string, string]>]> = [
+    ['spawned_process and proc.pid = val(proc.ppid)', []],
+    ['spawned_process and proc.name = val(proc.pid)', [['LOAD_ERR_COMPILE_CONDITION', 'val(proc.pid)', 'error']]],
+    ['spawned_process and basename(proc.pid) = x', [['LOAD_ERR_COMPILE_CONDITION', 'proc.pid', 'error']]],
+    ['spawned_process and len(proc.args) > 5', []],
+    ['spawned_process and proc.name regex val(proc.pname)', [['LOAD_ERR_COMPILE_CONDITION', 'val(proc.pname)', 'error']]],
+    ['spawned_process and proc.name = shell_binaries', [['LOAD_ERR_COMPILE_CONDITION', 'shell_binaries', 'error']]],
+    ['spawned_process and proc.name in shell_binaries', [['LOAD_ERR_COMPILE_CONDITION', 'shell_binaries', 'error']]],
+    ['spawned_process and proc.name in (shell_binaries)', []],
+  ];
+  for (const [condition, expected] of cases) {
+    it(condition.replace('spawned_process and ', ''), () => {
+      assert.deepEqual(summary(rule(condition)), expected);
+    });
+  }
+});

@@ -107,7 +107,6 @@ documents.onDidChangeContent((change) => {
   if (publishTimer) return;
   publishTimer = setTimeout(() => {
     publishTimer = undefined;
-    syncAll();
     // Other open files may use this file's macros and lists.
     publishAll();
   }, PUBLISH_DELAY_MS);

@@ -40,6 +40,7 @@ export interface ConditionFacts {
 }
 
 const KEYWORDS = new Set(['and', 'or', 'not']);
+const LIST_OPERATORS = new Set(['in', 'intersects', 'pmatch']);
 const UNSAFE_NA_OPERATORS = new Set(['=', '==', '!=', 'in', 'intersects', 'pmatch']);
 const STRING_FIELD_OPERATORS_HINT = "'=', '!=', 'contains', 'startswith', 'endswith', 'glob', 'regex', 'in'";
 
@@ -119,22 +120,35 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
 
   /** Checks a transformer call and returns its result type, when known. */
   const checkTransformer = (transformer: TransformerExpr): string | undefined => {
-    const known = catalog.transformers.some((t) => t.name === transformer.name);
-    if (!known) {
+    const definition = catalog.transformers.find((t) => t.name === transformer.name);
+    if (!definition) {
       report(transformer.nameSpan, `Unknown transformer '${transformer.name}'. Falco has ${catalog.transformers.map((t) => t.name).join(', ')}.`);
       return undefined;
     }
+    if (transformer.index && transformer.name !== 'getopt') {
+      report(transformer.index.span, `Filter error: transformer '${transformer.name}' does not support field arguments. Remove the brackets after the call.`);
+    }
     let innerType: string | undefined;
+    let innerIsList = false;
     for (const arg of transformer.args) {
       if (arg.kind === 'field') {
         const lookup = checkField(arg);
         if (lookup?.status === 'ok') {
-          innerType = lookup.field.type;
+          innerType = lookup.type;
+          innerIsList = lookup.field.isList;
           if (lookup.field.noTransformer && transformer.name !== 'val') report(arg.nameSpan, `Field '${arg.name}' does not support transformers.`);
         }
       } else if (arg.kind === 'transformer') {
         innerType = checkTransformer(arg);
+        innerIsList = innerType === 'LIST';
       }
+    }
+    // Single-argument transformers take only some input types (libs sinsp_filter_transformers, transform_type).
+    const accepted = definition.inputTypes;
+    const firstArg = transformer.args[0];
+    const listLength = transformer.name === 'len' && innerIsList;
+    if (accepted && innerType && innerType !== 'LIST' && !accepted.includes(innerType) && !listLength && firstArg && firstArg.kind !== 'value') {
+      report(firstArg.span, `Can't add field transformer: type '${innerType}' is not supported by '${transformer.name}' transformer (it takes ${accepted.join(', ')}).`);
     }
     switch (transformer.name) {
       case 'len':
@@ -154,6 +168,13 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
       const listItems = !value.quoted ? scope.listItems(value.value) : undefined;
       if (listItems) {
         facts.lists.add(value.value);
+        // Falco pastes a list's items into the condition text, so outside parentheses more or fewer than one item break the syntax.
+        const inParentheses = check.right?.kind === 'list' && check.right.parenthesized;
+        if (!inParentheses && listItems.length !== 1) {
+          const pasted = listItems.length === 0 ? 'nothing' : `'${listItems.slice(0, 3).join(', ')}${listItems.length > 3 ? ', ...' : ''}'`;
+          report(value.span, `Falco pastes the items of list '${value.value}' here as text (${pasted}), and the condition no longer parses. Write '${LIST_OPERATORS.has(operator) ? operator : 'in'} (${value.value})'.`);
+          continue;
+        }
         for (const item of listItems) checkOneValue(check, fieldName, type, operator, item, value.span, value.value);
       } else {
         // Event names such as `rename` and `dup` are also macro names in the default rules.
@@ -219,8 +240,15 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
       type = checkTransformer(check.left);
       fieldName = check.left.name + '(...)';
     }
-    if (check.right?.kind === 'transformer') checkTransformer(check.right);
     const operator = check.operator?.text;
+    if (check.right?.kind === 'transformer') {
+      const rightType = checkTransformer(check.right);
+      if (operator === 'regex' || operator === 'pmatch') {
+        report(check.right.span, `Filter error: operator '${operator}' doesn't support right-hand side fields. Compare with a constant.`);
+      } else if (rightType && type && rightType !== type && check.right.name === 'val' && !(isStringType(rightType) && isStringType(type))) {
+        report(check.right.span, `Filter error: field '${fieldName}' has type '${type}' while the right-hand side field has incompatible type '${rightType}'. Compare fields of the same type.`);
+      }
+    }
     if (!operator || type === undefined) return;
     if (operator !== 'exists') {
       const accepted = isList ? ['in', 'intersects'] : operatorsForType(type);
@@ -302,6 +330,10 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
   }
   void keySpan;
   return facts;
+}
+
+function isStringType(type: string): boolean {
+  return type === 'CHARBUF' || type === 'FSPATH' || type === 'FSRELPATH';
 }
 
 function normalizeOperator(operator: string): string {
