@@ -51,6 +51,13 @@ const CASES: Case[] = [
   { name: 'unknown source', text: rule('x.y = z', 'o', '  source: my_plugin_source\n'), expected: [['LOAD_UNKNOWN_SOURCE', 'my_plugin_source', 'warning']], falco: { successful: true } },
   { name: 'skip-if-unknown-filter', text: rule('spawned_process and proc.nosuch = x', 'o', '  skip-if-unknown-filter: true\n'), expected: [['LOAD_UNKNOWN_FILTER', 'proc.nosuch', 'warning']], falco: { successful: true } },
 
+  { name: 'string operator with a modifier', text: rule('spawned_process and proc.name startswith anyof (ba, zs)'), expected: [], falco: { successful: true } },
+  { name: 'invalid regex', text: rule('spawned_process and proc.name regex "(ba"'), expected: [['LOAD_ERR_COMPILE_CONDITION', '"(ba"', 'error']], falco: { successful: false, firstError: 'LOAD_ERR_COMPILE_CONDITION' } },
+  { name: 'transformer on a wrong type', text: rule('spawned_process and toupper(proc.pid) = X'), expected: [['LOAD_ERR_COMPILE_CONDITION', 'proc.pid', 'error']], falco: { successful: false, firstError: 'LOAD_ERR_COMPILE_CONDITION' } },
+  { name: 'plugin field of an undeclared plugin', text: rule('spawned_process and k8smeta.pod.name = x'), expected: [['LOAD_ERR_COMPILE_CONDITION', 'k8smeta.pod.name', 'error']], falco: { successful: false, firstError: 'LOAD_ERR_COMPILE_CONDITION' } },
+  { name: 'field of another source', text: rule('spawned_process and ka.verb = get'), expected: [['LOAD_ERR_COMPILE_CONDITION', 'ka.verb', 'error']], falco: { successful: false, firstError: 'LOAD_ERR_COMPILE_CONDITION' } },
+  { name: 'rule redefined with another source', text: rule('spawned_process') + rule('ka.verb = get', 'o', '  source: k8s_audit\n') + '- required_plugin_versions:\n  - name: k8saudit\n    version: 0.7.0\n  - name: json\n    version: 0.7.0\n', expected: [['LOAD_ERR_VALIDATE', 'k8s_audit', 'error']], falco: { successful: false, firstError: 'LOAD_ERR_VALIDATE' } },
+
   // Outputs.
   { name: 'python-style placeholder', text: rule('spawned_process', 'shell %(proc.name)s'), expected: [['LOAD_ERR_COMPILE_OUTPUT', '%(proc.name)s', 'error']], falco: { successful: false, firstError: 'LOAD_ERR_COMPILE_OUTPUT' } },
   { name: 'output before condition', text: rule('spawned_process and proc.nme = x', 'shell %(proc.name)s'), expected: [['LOAD_ERR_COMPILE_CONDITION', 'proc.nme', 'error'], ['LOAD_ERR_COMPILE_OUTPUT', '%(proc.name)s', 'error']], falco: { successful: false, firstError: 'LOAD_ERR_COMPILE_OUTPUT' } },
@@ -76,6 +83,7 @@ const CASES: Case[] = [
 
   // Engine and plugins.
   { name: 'engine too old', text: '- required_engine_version: 0.99.0\n', expected: [['LOAD_ERR_VALIDATE', '0.99.0', 'error']], falco: { successful: false, firstError: 'LOAD_ERR_VALIDATE' } },
+  { name: 'engine version as a number', text: '- required_engine_version: 26\n', expected: [], falco: { successful: true } },
   { name: 'engine version not semver', text: '- required_engine_version: 0.26\n', expected: [['LOAD_ERR_YAML_VALIDATE', '0.26', 'error']], falco: { successful: false, firstError: 'LOAD_ERR_YAML_VALIDATE' } },
 ];
 
