@@ -7,7 +7,7 @@
  * earlier item (falco userspace/engine/rule_loader_compiler.cpp). The program
  * computes each file's diagnostics as of the moment Falco loads that file.
  */
-import type { Diagnostic } from '../types';
+import type { Diagnostic, Span } from '../types';
 import type { ScalarMap } from '../yaml/scalar-map';
 import { toDocumentSpan } from '../yaml/scalar-map';
 import type { RulesDocument, RulesItem } from '../document/model';
@@ -250,15 +250,10 @@ export class Program {
       const map = item.scalar(conditionEntry.value as Scalar);
       if (map.value.trim() !== '') {
         const appended = isRuleUpdate(item) && isAppendOrOverrideAppend(item, 'condition');
-        if (appended && !/^\s*(?:and|or)\b/.test(map.value)) {
-          problems.push({
-            span: conditionEntry.valueSpan,
-            severity: 'error',
-            code: 'LOAD_ERR_COMPILE_CONDITION',
-            message: "An appended condition is added to the earlier one as it is, so it must start with 'and' or 'or'.",
-          });
-        } else if (appended) {
-          if (sourceKnown) checkCondition(appendedPart(map), scope, problems, conditionEntry.keySpan, false);
+        if (appended) {
+          if (checkAppendedStart(map, conditionEntry.valueSpan, problems) && sourceKnown) {
+            checkCondition(appendedPart(map), scope, problems, conditionEntry.keySpan, false);
+          }
         } else {
           facts = sourceKnown
             ? checkCondition(map, scope, problems, conditionEntry.keySpan, true)
@@ -321,15 +316,7 @@ export class Program {
     const map = item.scalar(conditionEntry.value as Scalar);
     if (map.value.trim() === '') return;
     const appended = (!!item.get('override') && isAppendOrOverrideAppend(item, 'condition')) || isAppendItem(item);
-    if (appended && !/^\s*(?:and|or)\b/.test(map.value)) {
-      problems.push({
-        span: conditionEntry.valueSpan,
-        severity: 'error',
-        code: 'LOAD_ERR_COMPILE_CONDITION',
-        message: "An appended condition is added to the earlier one as it is, so it must start with 'and' or 'or'.",
-      });
-      return;
-    }
+    if (appended && !checkAppendedStart(map, conditionEntry.valueSpan, problems)) return;
     checkCondition(appended ? appendedPart(map) : map, this.scopeFor(item, fileIndex), problems, conditionEntry.keySpan, false);
   }
 
@@ -433,6 +420,18 @@ function collectScalars(item: RulesItem, node: YamlNode): string[] {
     if (value && typeof value === 'object') result.push(...collectScalars(item, value as YamlNode));
   }
   return result;
+}
+
+/** Reports an appended condition that does not start with `and`/`or`; returns whether it does. */
+function checkAppendedStart(map: ScalarMap, span: Span, problems: Diagnostic[]): boolean {
+  if (/^\s*(?:and|or)\b/.test(map.value)) return true;
+  problems.push({
+    span,
+    severity: 'error',
+    code: 'LOAD_ERR_COMPILE_CONDITION',
+    message: "An appended condition is added to the earlier one as it is, so it must start with 'and' or 'or'.",
+  });
+  return false;
 }
 
 /**
