@@ -190,3 +190,11 @@ describe('conformance: appended conditions', () => {
     assert.deepEqual(lintOne(text), [['LOAD_DEPRECATED_ITEM', 'append', 'warning']]);
   });
 });
+
+describe('conformance: target engine differences', () => {
+  it('warns on contradicting event types for engine 0.62 only', () => {
+    const text = rule('R', 'evt.type = open and evt.type = close');
+    assert.deepEqual(lintOne(text), [['LOAD_NO_EVTTYPE', 'condition', 'warning']]);
+    assert.deepEqual(lintOne(text, { engineVersion: '0.63.0' }), []);
+  });
+});

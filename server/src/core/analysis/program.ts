@@ -20,7 +20,7 @@ import { checkOutput } from '../checks/output';
 import { checkRuleExceptions } from '../checks/exceptions';
 import { schemaDiagnostics } from '../checks/schema';
 import { parseCondition } from '../condition/parser';
-import { LoadEnvironment, EnvironmentOptions } from './environment';
+import { isCompatible, LoadEnvironment, EnvironmentOptions } from './environment';
 import { didYouMean, suggest } from '../util/suggest';
 
 export interface ProgramFile {
@@ -273,7 +273,9 @@ export class Program {
     const warnEvttypes = scalarText(item, item.get('warn_evttypes')?.value);
     if (facts?.eventSet && !conditionFailed && source === 'syscall' && conditionEntry && (warnEvttypes === undefined || parseYamlCppBool(warnEvttypes) !== false)) {
       const count = eventSetCount(facts.eventSet);
-      if (count > NO_EVTTYPE_THRESHOLD || count === 0) {
+      // Falco 0.44 (engine 0.62) also warns on an empty set; later engines do not (libs filter/ppm_codes.cpp).
+      const warnsOnEmpty = !isCompatible(this.environment.engineVersion, [0, 63, 0]);
+      if (count > NO_EVTTYPE_THRESHOLD || (count === 0 && warnsOnEmpty)) {
         problems.push({
           span: conditionEntry.keySpan,
           severity: 'warning',
