@@ -16,8 +16,10 @@ import {
   InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { doComplete, doHover, RulesWorkspace } from '../core';
-import { toLspCompletionItem, toLspDiagnostic } from './convert';
+import { RulesWorkspace } from '../core';
+import { toLspDiagnostic } from './convert';
+import { ServerContext } from './context';
+import { FEATURES } from './handlers';
 import { normalizeSettings, toWorkspaceOptions } from './settings';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -37,8 +39,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      completionProvider: { triggerCharacters: ['.', '%', ' ', '('] },
-      hoverProvider: true,
+      ...Object.assign({}, ...FEATURES.map((feature) => feature.capabilities)),
     },
     serverInfo: { name: 'falco-pci-rules' },
   };
@@ -119,34 +120,16 @@ documents.onDidClose((event) => {
   publishAll();
 });
 
-connection.onCompletion((params) => {
-  const document = documents.get(params.textDocument.uri);
-  if (!document) return [];
-  try {
-    syncDocument(document);
-    return doComplete(workspace, document.uri, document.offsetAt(params.position)).map((candidate) => toLspCompletionItem(document, candidate));
-  } catch (error) {
-    connection.console.error(`completion: failed at ${params.textDocument.uri}:${params.position.line}: ${String(error)}`);
-    return [];
-  }
-});
-
-connection.onHover((params) => {
-  const document = documents.get(params.textDocument.uri);
-  if (!document) return null;
-  try {
-    syncDocument(document);
-    const hover = doHover(workspace, document.uri, document.offsetAt(params.position));
-    if (!hover) return null;
-    return {
-      contents: { kind: 'markdown', value: hover.contents },
-      range: { start: document.positionAt(hover.span.start), end: document.positionAt(hover.span.end) },
-    };
-  } catch (error) {
-    connection.console.error(`hover: failed at ${params.textDocument.uri}:${params.position.line}: ${String(error)}`);
-    return null;
-  }
-});
+const context: ServerContext = {
+  connection,
+  documents,
+  workspace,
+  syncDocument,
+  logFailure: (method, uri, error) => {
+    connection.console.error(`${method}: failed for ${uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  },
+};
+for (const feature of FEATURES) feature.register(context);
 
 documents.listen(connection);
 connection.listen();

@@ -1,0 +1,40 @@
+/**
+ * What every handler needs: the connection, the open documents, the
+ * workspace, and a way to bring the workspace up to date with a document
+ * before the core answers a request about it.
+ */
+import type { Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { RulesWorkspace } from '../core';
+
+export interface ServerContext {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  workspace: RulesWorkspace;
+  /** Hands the document's latest text to the workspace, if it changed since. */
+  syncDocument(document: TextDocument): void;
+  /** Logs a failed request with the method and the document, and keeps serving. */
+  logFailure(method: string, uri: string, error: unknown): void;
+}
+
+/**
+ * Runs a request handler for an open document: syncs it, calls `answer`, and
+ * returns `fallback` when the document is not open or the handler fails.
+ */
+export function withDocument<T>(context: ServerContext, method: string, uri: string, fallback: T, answer: (document: TextDocument) => T): T {
+  const document = context.documents.get(uri);
+  if (!document) return fallback;
+  try {
+    context.syncDocument(document);
+    return answer(document);
+  } catch (error) {
+    context.logFailure(method, uri, error);
+    return fallback;
+  }
+}
+
+/** One LSP feature: the capabilities it announces and the handlers it registers. */
+export interface ServerFeature {
+  capabilities: ServerCapabilities;
+  register(context: ServerContext): void;
+}

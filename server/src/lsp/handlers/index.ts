@@ -1,0 +1,9 @@
+/** Every LSP feature the server offers, in registration order. */
+import type { ServerFeature } from '../context';
+import { completionFeature } from './completion';
+import { hoverFeature } from './hover';
+import { navigationFeature } from './navigation';
+import { symbolsFeature } from './symbols';
+import { semanticTokensFeature } from './semantic-tokens';
+
+export const FEATURES: ServerFeature[] = [completionFeature, hoverFeature, navigationFeature, symbolsFeature, semanticTokensFeature];
