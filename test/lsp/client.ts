@@ -1,0 +1,89 @@
+/**
+ * A minimal LSP client for tests: starts the real server (out/server.js)
+ * over stdio and speaks JSON-RPC to it, as an editor would.
+ */
+import * as assert from 'node:assert/strict';
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  createProtocolConnection,
+  ProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  InitializeRequest,
+  InitializedNotification,
+  DidOpenTextDocumentNotification,
+  PublishDiagnosticsNotification,
+  PublishDiagnosticsParams,
+  CompletionRequest,
+  CompletionItem,
+  CompletionList,
+  ShutdownRequest,
+  ExitNotification,
+  ConfigurationRequest,
+  RegistrationRequest,
+} from 'vscode-languageserver-protocol/node';
+import { ROOT } from '../helpers';
+
+const SERVER = join(ROOT, 'out', 'server.js');
+
+export class TestClient {
+  readonly connection: ProtocolConnection;
+  private readonly process: ChildProcess;
+  private readonly waiters = new Map<string, (params: PublishDiagnosticsParams) => void>();
+  private readonly published = new Map<string, PublishDiagnosticsParams>();
+  /** The `falco` settings the client returns when the server asks for them. */
+  settings: Record<string, unknown> = { useDefaultRules: true };
+
+  constructor() {
+    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      this.published.set(params.uri, params);
+      this.waiters.get(params.uri)?.(params);
+    });
+    this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.settings));
+    this.connection.onRequest(RegistrationRequest.type, () => undefined);
+    this.connection.listen();
+  }
+
+  async initialize(): Promise<void> {
+    const capabilities = { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } };
+    await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities, workspaceFolders: null });
+    await this.connection.sendNotification(InitializedNotification.type, {});
+  }
+
+  /** Opens a document and resolves with the first diagnostics published for it. */
+  open(uri: string, text: string): Promise<PublishDiagnosticsParams> {
+    const received = new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.set(uri, resolve));
+    void this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'falco-rules', version: 1, text } });
+    return received;
+  }
+
+  /** Resolves with the next diagnostics published for `uri`. */
+  nextDiagnostics(uri: string): Promise<PublishDiagnosticsParams> {
+    return new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.set(uri, resolve));
+  }
+
+  async complete(uri: string, line: number, character: number): Promise<CompletionItem[]> {
+    const result = await this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line, character } });
+    if (!result) return [];
+    return Array.isArray(result) ? result : (result as CompletionList).items;
+  }
+
+  async stop(): Promise<void> {
+    await this.connection.sendRequest(ShutdownRequest.type);
+    await this.connection.sendNotification(ExitNotification.type);
+    this.connection.dispose();
+    this.process.kill();
+  }
+}
+
+/** The 0-based line and character of the first occurrence of `needle`, plus `delta` characters. */
+export function positionOf(text: string, needle: string, delta = 0): { line: number; character: number } {
+  const offset = text.indexOf(needle);
+  assert.notEqual(offset, -1, `'${needle}' not found in the test document`);
+  const before = text.slice(0, offset + delta).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
+
