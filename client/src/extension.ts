@@ -19,7 +19,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: LANGUAGE_ID }],
-    synchronize: { configurationSection: 'falco' },
+    synchronize: {
+      configurationSection: 'falco',
+      // The server indexes rules files the editor has not opened and follows their changes on disk.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
+    },
     initializationOptions: vscode.workspace.getConfiguration('falco'),
   };
   client = new LanguageClient('falco', 'Falco Rules', serverOptions, clientOptions);

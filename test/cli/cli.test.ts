@@ -91,4 +91,16 @@ describe('falco-pci lint', () => {
     assert.equal(withBase.filter((d) => d.message.startsWith("Undefined macro 'container'")).length, 0);
     assert.ok(without.filter((d) => d.message.startsWith("Undefined macro 'container'")).length >= 5);
   });
+
+  it('applies --severity overrides', () => {
+    const base = JSON.parse(run('lint', '--format', 'json', SEED).stdout) as JsonDiagnostic[];
+    assert.equal(base.filter((d) => d.code === 'LOAD_NO_EVTTYPE')[0]!.severity, 'warning');
+    const info = JSON.parse(run('lint', '--format', 'json', '--severity', 'LOAD_NO_EVTTYPE=info', SEED).stdout) as JsonDiagnostic[];
+    assert.equal(info.filter((d) => d.code === 'LOAD_NO_EVTTYPE')[0]!.severity, 'info');
+    const off = run('lint', '--format', 'json', '--severity', 'LOAD_ERR_COMPILE_OUTPUT=off', '--severity', 'LOAD_ERR_COMPILE_CONDITION=warning', SEED);
+    const remaining = JSON.parse(off.stdout) as JsonDiagnostic[];
+    assert.equal(remaining.filter((d) => d.code === 'LOAD_ERR_COMPILE_OUTPUT').length, 0);
+    assert.equal(off.status, 0);
+    assert.equal(run('lint', '--severity', 'LOAD_NO_EVTTYPE=loud', SEED).status, 2);
+  });
 });

@@ -33,7 +33,7 @@ export class TestClient {
   private readonly waiters = new Map<string, (params: PublishDiagnosticsParams) => void>();
   private readonly published = new Map<string, PublishDiagnosticsParams>();
   /** The `falco` settings the client returns when the server asks for them. */
-  settings: Record<string, unknown> = { useDefaultRules: true };
+  settings: Record<string, unknown> = {};
 
   constructor() {
     this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -47,9 +47,11 @@ export class TestClient {
     this.connection.listen();
   }
 
-  async initialize(): Promise<void> {
+  /** Initializes the server, with `rootUri` as the only workspace folder when given. */
+  async initialize(rootUri: string | null = null): Promise<void> {
     const capabilities = { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } };
-    await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities, workspaceFolders: null });
+    const workspaceFolders = rootUri ? [{ uri: rootUri, name: 'workspace' }] : null;
+    await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri, capabilities, workspaceFolders });
     await this.connection.sendNotification(InitializedNotification.type, {});
   }
 

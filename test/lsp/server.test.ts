@@ -40,20 +40,20 @@ describe('language server over stdio', function () {
     assert.equal(published.diagnostics.filter((d) => d.code === 'evt-arg-not-in-events').length, 2);
   });
 
-  it('applies falco.useDefaultRules changed at run time', async () => {
+  it('applies falco.baseRuleset changed at run time', async () => {
     const uri = 'file:///settings.yaml';
     const text = '- rule: r\n  desc: d\n  condition: spawned_process\n  output: o\n  priority: INFO\n';
     const first = await client.open(uri, text);
     assert.deepEqual(first.diagnostics, []);
 
-    client.settings = { useDefaultRules: false };
+    client.settings = { baseRuleset: 'none' };
     const changed = client.nextDiagnostics(uri);
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     const without = await changed;
     assert.deepEqual(without.diagnostics.map((d) => d.code), ['LOAD_ERR_VALIDATE']);
     assert.match(without.diagnostics[0]!.message as string, /Undefined macro 'spawned_process'/);
 
-    client.settings = { useDefaultRules: true };
+    client.settings = { baseRuleset: 'bundled' };
     const restored = client.nextDiagnostics(uri);
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     assert.deepEqual((await restored).diagnostics, []);

@@ -13,7 +13,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RulesWorkspace } from '../core/workspace';
 import { describeReadError, readRulesFile } from './files';
 import { runFalcoJsonLint } from './falco-json';
-import type { Diagnostic } from '../core/types';
+import type { Diagnostic, Severity } from '../core/types';
 import type { PluginSpec } from '../core/analysis/environment';
 import { parseVersion } from '../core/analysis/environment';
 
@@ -39,6 +39,8 @@ Options:
   --engine-version X.Y.Z
                         Falco engine version to check required_engine_version against
                         (default: 0.62.0, the engine of Falco 0.44.x).
+  --severity CODE=LEVEL set the severity of a diagnostic code: error, warning, info, hint or off
+                        (off hides it); repeat for each code. Errors decide the exit status.
   --plugin NAME[@X.Y.Z] a plugin Falco has loaded; repeat for each. When given, these are
                         exactly the loaded plugins: unmet required_plugin_versions and fields
                         of other plugins are reported. By default the container plugin and
@@ -67,6 +69,7 @@ interface LintOptions {
   useDefaultRules: boolean;
   engineVersion?: string;
   plugins?: PluginSpec[];
+  severityOverrides?: Record<string, Severity | 'off'>;
   paths: string[];
 }
 
@@ -90,6 +93,11 @@ function parseArguments(args: string[]): LintOptions | 'help' | 'version' {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : rest[++i];
       if (value === undefined || !parseVersion(value)) throw new UsageError(`Invalid value '${value ?? ''}' for --engine-version: write a version such as 0.62.0.`);
       options.engineVersion = value;
+    } else if (arg === '--severity' || arg.startsWith('--severity=')) {
+      const value = arg.includes('=') && arg.startsWith('--severity=') ? arg.slice('--severity='.length) : rest[++i];
+      const match = value === undefined ? null : /^([A-Za-z0-9_-]+)=(error|warning|info|hint|off)$/.exec(value);
+      if (!match) throw new UsageError(`Invalid value '${value ?? ''}' for --severity: write CODE=LEVEL with LEVEL one of error, warning, info, hint, off, such as LOAD_NO_EVTTYPE=info.`);
+      options.severityOverrides = { ...options.severityOverrides, [match[1]!]: match[2] as Severity | 'off' };
     } else if (arg === '--plugin' || arg.startsWith('--plugin=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : rest[++i];
       const match = value === undefined ? null : /^([A-Za-z0-9_.-]+)(?:@(.+))?$/.exec(value);
@@ -138,8 +146,13 @@ function expandPaths(paths: string[], unreadable: Array<{ file: string; message:
 export function lintPaths(options: Omit<LintOptions, 'format'>): CliDiagnostic[] {
   const unreadable: Array<{ file: string; message: string }> = [];
   const files = expandPaths(options.paths, unreadable);
-  const { useDefaultRules, engineVersion, plugins } = options;
-  const workspace = new RulesWorkspace({ useDefaultRules, ...(engineVersion !== undefined ? { engineVersion } : {}), ...(plugins !== undefined ? { plugins } : {}) });
+  const { useDefaultRules, engineVersion, plugins, severityOverrides } = options;
+  const workspace = new RulesWorkspace({
+    useDefaultRules,
+    ...(engineVersion !== undefined ? { engineVersion } : {}),
+    ...(plugins !== undefined ? { plugins } : {}),
+    ...(severityOverrides !== undefined ? { severityOverrides } : {}),
+  });
   const texts = new Map<string, TextDocument>();
   for (const file of files) {
     const uri = resolve(file);

@@ -4,7 +4,7 @@
  * in the order they were given. Documents are parsed once per text; the
  * cross-file program is rebuilt lazily after any change.
  */
-import type { Diagnostic } from './types';
+import type { Diagnostic, Severity } from './types';
 import { parseRulesDocument, RulesDocument } from './document/model';
 import { Program } from './analysis/program';
 import type { PluginSpec } from './analysis/environment';
@@ -27,6 +27,14 @@ export interface WorkspaceOptions {
    * when no order is set files keep the order in which they were added.
    */
   loadOrder?: string[];
+  /**
+   * Base rules files loaded before the user's files in place of the bundled
+   * falco_rules.yaml (their diagnostics are not reported). Only read when
+   * `useDefaultRules` is not false.
+   */
+  baseRules?: Array<{ uri: string; text: string }>;
+  /** Severity per diagnostic code; `off` drops the code's diagnostics. */
+  severityOverrides?: Record<string, Severity | 'off'>;
 }
 
 /** URI under which the bundled default ruleset is loaded. */
@@ -79,8 +87,11 @@ export class RulesWorkspace {
   getProgram(): Program {
     if (!this.program) {
       const files = orderDocuments([...this.documents.values()], this.options.loadOrder).map((document) => ({ document, reportDiagnostics: true }));
-      if ((this.options.useDefaultRules ?? true) && !this.documents.has(DEFAULT_RULES_URI)) {
-        files.unshift({ document: getDefaultRulesDocument(), reportDiagnostics: false });
+      if (this.options.useDefaultRules ?? true) {
+        const base = this.options.baseRules
+          ? this.options.baseRules.map((file) => this.baseDocument(file.uri, file.text))
+          : [getDefaultRulesDocument()];
+        files.unshift(...base.filter((document) => !this.documents.has(document.uri)).map((document) => ({ document, reportDiagnostics: false })));
       }
       const { engineVersion, plugins } = this.options;
       this.program = new Program(files, { ...(engineVersion !== undefined ? { engineVersion } : {}), ...(plugins !== undefined ? { plugins } : {}) });
@@ -88,10 +99,30 @@ export class RulesWorkspace {
     return this.program;
   }
 
-  /** Diagnostics of one user file; empty for unknown URIs. */
+  /** Diagnostics of one user file, with severity overrides applied; empty for unknown URIs. */
   diagnostics(uri: string): Diagnostic[] {
     if (!this.documents.has(uri)) return [];
-    return this.getProgram().diagnostics(uri);
+    const diagnostics = this.getProgram().diagnostics(uri);
+    const overrides = this.options.severityOverrides;
+    if (!overrides || Object.keys(overrides).length === 0) return diagnostics;
+    const result: Diagnostic[] = [];
+    for (const diagnostic of diagnostics) {
+      const override = overrides[diagnostic.code];
+      if (override === 'off') continue;
+      result.push(override ? { ...diagnostic, severity: override } : diagnostic);
+    }
+    return result;
+  }
+
+  private readonly baseDocuments = new Map<string, RulesDocument>();
+
+  /** Parses a base rules file once per text. */
+  private baseDocument(uri: string, text: string): RulesDocument {
+    const cached = this.baseDocuments.get(uri);
+    if (cached && cached.text === text) return cached;
+    const document = parseRulesDocument(uri, text);
+    this.baseDocuments.set(uri, document);
+    return document;
   }
 }
 

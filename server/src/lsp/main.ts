@@ -16,6 +16,9 @@ import {
   InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { findRulesFiles, readRulesFileIfAny } from './workspace-files';
 import { RulesWorkspace } from '../core';
 import { toLspDiagnostic } from './convert';
 import { ServerContext } from './context';
@@ -31,11 +34,23 @@ const documents = new TextDocuments(TextDocument);
 const workspace = new RulesWorkspace();
 let supportsConfiguration = false;
 let rootUri: string | undefined;
+let workspaceFolders: string[] = [];
+
+/** Reads a base rules file named in the settings; logs and skips it when it cannot be read. */
+function readBaseRules(uri: string): string | undefined {
+  try {
+    return readFileSync(fileURLToPath(uri), 'utf8');
+  } catch (error) {
+    connection.console.error(`settings: cannot read base rules file ${uri}: ${String(error)}. Check falco.baseRulesetFiles.`);
+    return undefined;
+  }
+}
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   supportsConfiguration = !!params.capabilities.workspace?.configuration;
   rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
-  workspace.setOptions(toWorkspaceOptions(normalizeSettings(params.initializationOptions), rootUri));
+  workspaceFolders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : [])).filter((uri) => uri.startsWith('file:'));
+  workspace.setOptions(toWorkspaceOptions(normalizeSettings(params.initializationOptions as Record<string, unknown> | null), rootUri, readBaseRules));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -46,6 +61,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(() => {
+  indexWorkspaceFolders();
   if (supportsConfiguration) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'falco' });
     void refreshSettings();
@@ -55,7 +71,7 @@ connection.onInitialized(() => {
 async function refreshSettings(): Promise<void> {
   try {
     const raw = (await connection.workspace.getConfiguration({ section: 'falco' })) as Record<string, unknown> | null;
-    workspace.setOptions(toWorkspaceOptions(normalizeSettings(raw), rootUri));
+    workspace.setOptions(toWorkspaceOptions(normalizeSettings(raw), rootUri, readBaseRules));
     publishAll();
   } catch (error) {
     connection.console.error(`settings: could not read the falco settings: ${String(error)}`);
@@ -113,9 +129,47 @@ documents.onDidChangeContent((change) => {
   }, PUBLISH_DELAY_MS);
 });
 
+/** Indexes the rules files of every workspace folder that the editor has not opened. */
+function indexWorkspaceFolders(): void {
+  const started = Date.now();
+  let count = 0;
+  for (const folder of workspaceFolders) {
+    const files = findRulesFiles(fileURLToPath(folder), (path, error) => connection.console.warn(`index: skipped ${path}: ${String(error)}`));
+    for (const file of files) {
+      const uri = pathToFileURL(file.path).toString();
+      if (documents.get(uri)) continue;
+      workspace.setFile(uri, file.text);
+      count++;
+    }
+  }
+  if (workspaceFolders.length) connection.console.log(`index: ${count} rules files indexed in ${Date.now() - started} ms`);
+  publishAll();
+}
+
+/** Takes a file's text from disk when the editor does not hold it; drops it when it is no longer a rules file. */
+function reloadFromDisk(uri: string): void {
+  if (!uri.startsWith('file:') || documents.get(uri)) return;
+  let text: string | undefined;
+  try {
+    text = readRulesFileIfAny(fileURLToPath(uri));
+  } catch {
+    // Deleted or unreadable: it no longer takes part.
+    text = undefined;
+  }
+  if (text === undefined) workspace.removeFile(uri);
+  else workspace.setFile(uri, text);
+}
+
+connection.onDidChangeWatchedFiles((params) => {
+  for (const change of params.changes) reloadFromDisk(change.uri);
+  publishAll();
+});
+
 documents.onDidClose((event) => {
   pendingTexts.delete(event.document.uri);
   workspace.removeFile(event.document.uri);
+  // A file on disk goes on taking part with its saved text.
+  reloadFromDisk(event.document.uri);
   void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   publishAll();
 });
