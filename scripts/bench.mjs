@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { benchLanguageServer } from './bench-lsp.mjs';
 
 const require = createRequire(import.meta.url);
 const { parseDocument } = require('yaml');
@@ -55,6 +56,8 @@ for (let i = 0; i < RUNS + 3; i++) {
   }
 }
 
+const lsp = await benchLanguageServer();
+
 const results = {
   date: new Date().toISOString(),
   node: process.version,
@@ -66,11 +69,19 @@ const results = {
   analysisMs: Number(median(analysisTimes).toFixed(1)),
 };
 results.analysisToParseRatio = Number((results.analysisMs / results.yamlParseMs).toFixed(2));
+Object.assign(results, { lsp });
+
+const holds = (value, budget) => `<= ${budget} ms: ${value <= budget ? 'holds' : 'MISSED'}`;
 
 const rows = [
   ['CLI, 8 official files, process start included', `${results.cliWallMs} ms`, 'reported'],
   ['plain yaml parseDocument of the same files (floor)', `${results.yamlParseMs} ms`, '-'],
   ['in-process analysis of the same files', `${results.analysisMs} ms`, `<= 2x parse: ${results.analysisToParseRatio <= 2 ? 'holds' : 'MISSED'} (${results.analysisToParseRatio}x)`],
+  ['server: first diagnostics, sandbox file', `${lsp.firstDiagnosticsMs} ms`, holds(lsp.firstDiagnosticsMs, 40)],
+  [`server: completion p50 (${lsp.requests} requests)`, `${lsp.completionP50Ms} ms`, '-'],
+  ['server: completion p99', `${lsp.completionP99Ms} ms`, holds(lsp.completionP99Ms, 10)],
+  ['server: hover p50', `${lsp.hoverP50Ms} ms`, '-'],
+  ['server: hover p99', `${lsp.hoverP99Ms} ms`, holds(lsp.hoverP99Ms, 10)],
 ];
 for (const [name, value, budget] of rows) console.log(`${name.padEnd(52)} ${value.padStart(10)}   ${budget}`);
 

@@ -119,7 +119,15 @@ function syncAll(): void {
   }
 }
 
+// A newly opened document is checked at once; only edits are batched.
+documents.onDidOpen((event) => {
+  pendingTexts.add(event.document.uri);
+  publishAll();
+});
+
 documents.onDidChangeContent((change) => {
+  // Opening fires this too, after the document was already checked.
+  if (workspace.getDocument(change.document.uri)?.text === change.document.getText()) return;
   pendingTexts.add(change.document.uri);
   if (publishTimer) return;
   publishTimer = setTimeout(() => {

@@ -1,0 +1,88 @@
+// Measures the language server over stdio on the official sandbox rules file,
+// with the stable and incubating files also open: time to first diagnostics,
+// and p50/p99 of completion and hover at condition positions. Exported for
+// scripts/bench.mjs, which prints the figures with their budgets.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const rpc = require('vscode-languageserver-protocol/node');
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Positions just after a dot inside condition lines, where a field is being typed. */
+function conditionPositions(text, max) {
+  const positions = [];
+  const lines = text.split('\n');
+  let inCondition = false;
+  for (let line = 0; line < lines.length && positions.length < max; line++) {
+    const content = lines[line];
+    if (/^\s+condition:/.test(content)) inCondition = true;
+    else if (/^\s*[a-z_-]+:/.test(content) || content.startsWith('-')) inCondition = false;
+    if (!inCondition) continue;
+    const match = /\b(proc|fd|evt|user|container)\.[a-z]/.exec(content);
+    if (match) positions.push({ line, character: match.index + match[1].length + 2 });
+  }
+  return positions;
+}
+
+export async function benchLanguageServer({ requests = 300 } = {}) {
+  const files = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((name) => {
+    const path = resolve('test/fixtures/official/rules', name);
+    return { uri: pathToFileURL(path).toString(), text: readFileSync(path, 'utf8') };
+  });
+  const sandbox = files[2];
+
+  const child = spawn(process.execPath, ['out/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const connection = rpc.createProtocolConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+  const waiters = new Map();
+  connection.onNotification(rpc.PublishDiagnosticsNotification.type, (params) => waiters.get(params.uri)?.(params));
+  connection.listen();
+  await connection.sendRequest(rpc.InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+  await connection.sendNotification(rpc.InitializedNotification.type, {});
+
+  const open = (file) => {
+    const published = new Promise((resolveDiagnostics) => waiters.set(file.uri, resolveDiagnostics));
+    const start = performance.now();
+    void connection.sendNotification(rpc.DidOpenTextDocumentNotification.type, { textDocument: { uri: file.uri, languageId: 'falco-rules', version: 1, text: file.text } });
+    return published.then(() => performance.now() - start);
+  };
+  await open(files[0]);
+  await open(files[1]);
+  const firstDiagnosticsMs = await open(sandbox);
+
+  const positions = conditionPositions(sandbox.text, requests);
+  const time = async (method, params) => {
+    const start = performance.now();
+    await connection.sendRequest(method, params);
+    return performance.now() - start;
+  };
+  const completion = [];
+  const hover = [];
+  for (let i = 0; i < requests; i++) {
+    const position = positions[i % positions.length];
+    completion.push(await time(rpc.CompletionRequest.type, { textDocument: { uri: sandbox.uri }, position }));
+    hover.push(await time(rpc.HoverRequest.type, { textDocument: { uri: sandbox.uri }, position: { line: position.line, character: position.character - 1 } }));
+  }
+
+  await connection.sendRequest(rpc.ShutdownRequest.type);
+  await connection.sendNotification(rpc.ExitNotification.type);
+  connection.dispose();
+  child.kill();
+  const round = (v) => Number(v.toFixed(1));
+  return {
+    requests,
+    firstDiagnosticsMs: round(firstDiagnosticsMs),
+    completionP50Ms: round(percentile(completion, 50)),
+    completionP99Ms: round(percentile(completion, 99)),
+    hoverP50Ms: round(percentile(hover, 50)),
+    hoverP99Ms: round(percentile(hover, 99)),
+  };
+}
