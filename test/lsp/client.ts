@@ -22,6 +22,22 @@ import {
   ExitNotification,
   ConfigurationRequest,
   RegistrationRequest,
+  DefinitionRequest,
+  ReferencesRequest,
+  PrepareRenameRequest,
+  RenameRequest,
+  DocumentHighlightRequest,
+  DocumentHighlight,
+  DocumentSymbolRequest,
+  DocumentSymbol,
+  WorkspaceSymbolRequest,
+  SymbolInformation,
+  FoldingRangeRequest,
+  FoldingRange,
+  Location,
+  Position,
+  Range,
+  WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { ROOT } from '../helpers';
 
@@ -71,6 +87,42 @@ export class TestClient {
     const result = await this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line, character } });
     if (!result) return [];
     return Array.isArray(result) ? result : (result as CompletionList).items;
+  }
+
+  async definition(uri: string, position: Position): Promise<Location[]> {
+    const result = await this.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position });
+    if (!result) return [];
+    return (Array.isArray(result) ? result : [result]) as Location[];
+  }
+
+  async references(uri: string, position: Position, includeDeclaration: boolean): Promise<Location[]> {
+    return (await this.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position, context: { includeDeclaration } })) ?? [];
+  }
+
+  /** Rejects with the server's message when it refuses the rename. */
+  async prepareRename(uri: string, position: Position): Promise<{ range: Range; placeholder: string } | null> {
+    return (await this.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position })) as { range: Range; placeholder: string } | null;
+  }
+
+  /** Rejects with the server's message when it refuses the rename. */
+  async rename(uri: string, position: Position, newName: string): Promise<WorkspaceEdit | null> {
+    return this.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position, newName });
+  }
+
+  async documentHighlight(uri: string, position: Position): Promise<DocumentHighlight[]> {
+    return (await this.connection.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri }, position })) ?? [];
+  }
+
+  async documentSymbol(uri: string): Promise<DocumentSymbol[]> {
+    return ((await this.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) ?? []) as DocumentSymbol[];
+  }
+
+  async workspaceSymbol(query: string): Promise<SymbolInformation[]> {
+    return ((await this.connection.sendRequest(WorkspaceSymbolRequest.type, { query })) ?? []) as SymbolInformation[];
+  }
+
+  async foldingRange(uri: string): Promise<FoldingRange[]> {
+    return (await this.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } })) ?? [];
   }
 
   async stop(): Promise<void> {

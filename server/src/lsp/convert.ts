@@ -2,7 +2,7 @@
  * Conversions from the core's offset-based results to LSP shapes, through
  * the TextDocument so that lines, UTF-16 columns and CRLF are handled once.
  */
-import { CompletionItem, CompletionItemKind, Diagnostic as LspDiagnostic, DiagnosticSeverity, MarkupKind } from 'vscode-languageserver/node';
+import { CompletionItem, CompletionItemKind, Diagnostic as LspDiagnostic, DiagnosticSeverity, InsertTextFormat, MarkupKind } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionCandidate, Diagnostic } from '../core';
 
@@ -44,6 +44,8 @@ export function toLspCompletionItem(document: TextDocument, candidate: Completio
     ...(candidate.detail ? { detail: candidate.detail } : {}),
     ...(candidate.documentation ? { documentation: { kind: MarkupKind.Markdown, value: candidate.documentation } } : {}),
     ...(candidate.sortText ? { sortText: candidate.sortText } : {}),
+    ...(candidate.filterText ? { filterText: candidate.filterText } : {}),
+    ...(candidate.isSnippet ? { insertTextFormat: InsertTextFormat.Snippet } : {}),
     textEdit: { range, newText: candidate.insertText ?? candidate.label },
   };
 }

@@ -1,18 +1,39 @@
 /**
- * Completion: fields, macros, lists, operators and event names inside
- * conditions; fields after `%` in outputs; keys inside items; item kinds at
- * the top level. Each candidate replaces the whole word being typed.
+ * Completion. completionContextAt (context.ts) classifies the position;
+ * this module builds the candidates of each context:
+ *
+ * - item kinds with item skeletons, the keys an item kind accepts and lacks,
+ *   and the values of `priority`, `source`, boolean keys, `override` and
+ *   exceptions;
+ * - in conditions: the fields of the rule's source, event arguments of the
+ *   events the condition selects, operators of the field's type, event
+ *   names, the macros and lists visible by Falco's load order, transformers
+ *   and keywords;
+ * - in outputs: display fields after `%`, also as `name=%field` pairs;
+ * - in `tags`: tags used in the loaded files, the official tag conventions
+ *   and `PCI_DSS_<id>` tags.
+ *
+ * Each candidate replaces the whole word around the cursor. Candidates whose
+ * label starts with the typed text sort first, then the commonly used ones.
  */
 import type { Span } from '../types';
 import type { RulesWorkspace } from '../workspace';
-import type { RulesItem } from '../document/model';
-import { ITEM_KINDS } from '../document/model';
-import { ITEM_KEYS } from '../schema/items';
-import { catalog, operatorsForType } from '../catalog';
+import type { ItemKind, RulesItem } from '../document/model';
+import type { EventDef, FieldDef } from '../catalog/types';
+import type { Program } from '../analysis/program';
+import type { ConditionScope } from '../checks/condition';
+import { isScalar, isSeq } from 'yaml';
+import type { Scalar } from 'yaml';
+import { ITEM_KEYS, findKey } from '../schema/items';
+import { catalog, fieldsForSource, findField, knownSources, operatorsForField, operatorsForType } from '../catalog';
 import { lookupField } from '../checks/fields';
-import { toDocumentSpan } from '../yaml/scalar-map';
 import { scalarText } from '../checks/structure';
-import { findItemAt, findItemBefore, findScalarAt, linePrefix } from './locate';
+import { ALL_OPERATORS, FIELD_TRANSFORMERS, VAL_TRANSFORMER } from '../condition/lexer';
+import { pciRequirements, pciTag } from '../pci/requirements';
+import { CheckLeft, ConditionPosition, ScalarText, completionContextAt, isListOperator } from './context';
+import { describeArgumentTypes, describeEvent, describeField, describeList, describeMacro, describeOperator } from './describe';
+import { TAG_CONVENTIONS } from './tag-conventions';
+import { selectedEvents } from './selected-events';
 
 export type CandidateKind = 'field' | 'macro' | 'list' | 'operator' | 'keyword' | 'event' | 'key' | 'item' | 'value';
 
@@ -23,140 +44,455 @@ export interface CompletionCandidate {
   documentation?: string;
   /** Text inserted in place of `replace`; the label when absent. */
   insertText?: string;
+  /** True when `insertText` is a snippet with `$1`-style tab stops. */
+  isSnippet?: boolean;
+  /** Text the editor matches the typed word against; the label when absent. */
+  filterText?: string;
   /** Document span the candidate replaces: the word being typed. */
   replace: Span;
   /** Sort key; lower sorts first. */
   sortText?: string;
 }
 
-const WORD_BEFORE = /[A-Za-z0-9_.\-[\]]*$/;
-const FIELD_THEN_BLANK = /([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+(?:\[[^\]]*\])?|\))\s+$/;
-const COMMON_FIELDS = new Set(['proc.name', 'proc.cmdline', 'proc.pname', 'fd.name', 'evt.type', 'container.id', 'container.image.repository', 'user.name', 'fd.sip', 'fd.sport', 'k8s.ns.name']);
+/** Fields most rules use, offered before the others. */
+const COMMON_FIELDS = new Set([
+  'proc.name', 'proc.cmdline', 'proc.pname', 'proc.exepath', 'proc.args', 'fd.name', 'fd.directory', 'evt.type', 'evt.dir',
+  'container.id', 'container.name', 'container.image.repository', 'user.name', 'user.uid', 'fd.sip', 'fd.sport', 'fd.rip', 'k8s.ns.name', 'k8s.pod.name',
+]);
 
+/** Sort groups: lower groups come first among candidates that equally match the typed text. */
+const enum Group {
+  Common = 0,
+  Primary = 1,
+  Secondary = 2,
+  Keyword = 3,
+  Transformer = 4,
+  Last = 5,
+}
+
+const ITEM_SKELETONS: Record<ItemKind, { snippet: string; description: string }> = {
+  rule: {
+    snippet: 'rule: ${1:Rule name}\n  desc: ${2:What the rule detects}\n  condition: ${3:spawned_process}\n  output: ${4:Detected (user=%user.name command=%proc.cmdline container=%container.name)}\n  priority: ${5:Warning}\n  tags: [$6]',
+    description: 'A rule: a condition that raises an alert with an output message when an event matches it.',
+  },
+  macro: {
+    snippet: 'macro: ${1:name}\n  condition: ${2:condition}',
+    description: 'A macro: a named condition that rules and later macros use as a bare word.',
+  },
+  list: {
+    snippet: 'list: ${1:name}\n  items: [$2]',
+    description: 'A list: named values for `in (...)` and the other list operators.',
+  },
+  required_engine_version: {
+    snippet: 'required_engine_version: ${1:0.57.0}',
+    description: 'The minimum Falco engine version the file needs.',
+  },
+  required_plugin_versions: {
+    snippet: 'required_plugin_versions:\n  - name: ${1:container}\n    version: ${2:0.4.0}',
+    description: 'The plugins and minimum plugin versions the file needs.',
+  },
+};
+
+const KEY_SNIPPETS: Record<string, string> = {
+  tags: 'tags: [$1]',
+  items: 'items: [$1]',
+  exceptions: 'exceptions:\n  - name: ${1:name}\n    fields: [$2]\n    comps: [$3]\n    values:\n      - [$4]',
+  override: 'override:\n  $1',
+};
+
+const PRIORITY_LEVELS = 'Falco orders priorities as syslog severities, from Emergency (0, most severe) to Debug (7).';
+
+/** Returns the completion candidates at `offset` in the document `uri`. */
 export function doComplete(workspace: RulesWorkspace, uri: string, offset: number): CompletionCandidate[] {
   const document = workspace.getDocument(uri);
   if (!document) return [];
-  const item = findItemAt(document, offset);
-  if (item) {
-    const location = findScalarAt(item, offset);
-    if (location && location.entry.key === 'condition') {
-      return completeCondition(workspace, uri, item, location.map.value.slice(0, location.valueOffset), (span) => toDocumentSpan(location.map, span));
+  const context = completionContextAt(document, offset);
+  switch (context.kind) {
+    case 'item-kind':
+      return itemKindCandidates(context.replace, context.hasColon, context.withDash);
+    case 'key':
+      return keyCandidates(context.itemKind, context.present, context.replace, context.hasColon);
+    case 'value':
+      return valueCandidates(context.item, context.key, context.replace);
+    case 'tag':
+      return tagCandidates(workspace.getProgram(), context.item, context.present, context.replace, typedIn(document.text, context.replace, offset));
+    case 'override-key':
+      return overrideKeyCandidates(context.item, context.itemKind, context.present, context.replace, context.hasColon);
+    case 'override-value':
+      return overrideValueCandidates(context.itemKind, context.key, context.replace);
+    case 'exception-key':
+      return exceptionKeyCandidates(context.present, context.replace, context.hasColon);
+    case 'exception-comp':
+      return ALL_OPERATORS.map((op) => ({ label: op, kind: 'operator', ...documented(describeOperator(op)), replace: context.replace }));
+    case 'exception-field': {
+      const conditionScope = scopeOf(workspace, uri, context.item);
+      return fieldCandidates(conditionScope.scope.source, context.typed, context.replace, { forOutput: false });
     }
-    if (location && location.entry.key === 'output') {
-      return completeOutput(item, location.map.value.slice(0, location.valueOffset), (span) => toDocumentSpan(location.map, span));
-    }
+    case 'condition':
+      return conditionCandidates(workspace, uri, context.item, context.scalar, context.position);
+    case 'output-field':
+      return outputCandidates(workspace, uri, context.item, context.scalar, context.placeholder);
+    case 'none':
+      return [];
   }
+}
 
-  const prefix = linePrefix(document.text, offset);
-  const emptyValue = /^\s*(?:-\s+)?(condition|output):[ \t]*(.*)$/.exec(prefix);
-  if (item && emptyValue) {
-    const valueStart = offset - emptyValue[2]!.length;
-    const toDoc = (span: Span) => ({ start: valueStart + span.start, end: valueStart + span.end });
-    return emptyValue[1] === 'condition'
-      ? completeCondition(workspace, uri, item, emptyValue[2]!, toDoc)
-      : completeOutput(item, emptyValue[2]!, toDoc);
+function typedIn(text: string, replace: Span, offset: number): string {
+  return text.slice(replace.start, Math.max(replace.start, Math.min(offset, replace.end)));
+}
+
+function sortKey(label: string, typed: string, group: Group, tail = ''): string {
+  const matches = typed === '' || label.startsWith(typed) ? '0' : '1';
+  return `${matches}${group}${label}${tail}`;
+}
+
+function documented(documentation: string | undefined): { documentation?: string } {
+  return documentation ? { documentation } : {};
+}
+
+// ---------------------------------------------------------------------------
+// Items and keys
+
+function itemKindCandidates(replace: Span, hasColon: boolean, withDash: boolean): CompletionCandidate[] {
+  const order: ItemKind[] = ['rule', 'macro', 'list', 'required_engine_version', 'required_plugin_versions'];
+  return order.map((kind, index) => {
+    const skeleton = ITEM_SKELETONS[kind];
+    const candidate: CompletionCandidate = { label: kind, kind: 'item', detail: `${kind} item`, documentation: skeleton.description, replace, sortText: `${index}` };
+    if (hasColon) return { ...candidate, insertText: kind };
+    return { ...candidate, insertText: `${withDash ? '- ' : ''}${skeleton.snippet}`, isSnippet: true };
+  });
+}
+
+function keyCandidates(itemKind: ItemKind, present: string[], replace: Span, hasColon: boolean): CompletionCandidate[] {
+  const missing = ITEM_KEYS[itemKind].filter((key) => !present.includes(key.name));
+  return missing.map((key) => {
+    // Required keys first; the deprecated `append` last.
+    let group = Group.Primary;
+    if (key.required) group = Group.Common;
+    else if (key.name === 'append') group = Group.Last;
+    const candidate: CompletionCandidate = {
+      label: key.name,
+      kind: 'key',
+      detail: `${key.required ? 'required' : 'optional'} ${key.shape}`,
+      documentation: key.description,
+      replace,
+      sortText: `${group}${ITEM_KEYS[itemKind].indexOf(key).toString().padStart(2, '0')}`,
+    };
+    if (hasColon) return { ...candidate, insertText: key.name };
+    const snippet = KEY_SNIPPETS[key.name];
+    return snippet ? { ...candidate, insertText: snippet, isSnippet: true } : { ...candidate, insertText: `${key.name}: ` };
+  });
+}
+
+function valueCandidates(item: RulesItem, key: string, replace: Span): CompletionCandidate[] {
+  if (key === 'priority') {
+    return catalog.priorities.map((priority, level) => ({
+      label: priority.name,
+      kind: 'value',
+      detail: `priority ${level}${priority.aliases.length ? `, also written ${priority.aliases.join(', ')}` : ''}`,
+      documentation: PRIORITY_LEVELS,
+      replace,
+      sortText: `${level}`,
+    }));
   }
-
-  // The rest of the word after the cursor, and whether a colon already follows it.
-  const after = /^[A-Za-z_-]*(:?)/.exec(document.text.slice(offset))!;
-  const wordEnd = offset + after[0].length - after[1]!.length;
-  const hasColon = after[1] === ':';
-
-  const itemMatch = /^-[ \t]*([A-Za-z_]*)$/.exec(prefix);
-  if (itemMatch || /^[A-Za-z_]*$/.test(prefix)) {
-    const word = itemMatch ? itemMatch[1]! : prefix;
-    const replace = { start: offset - word.length, end: wordEnd };
-    return ITEM_KINDS.map((kind) => ({ label: kind, kind: 'item', insertText: hasColon ? kind : `${itemMatch ? '' : '- '}${kind}: `, replace }));
+  if (key === 'source') {
+    return knownSources().map((source, index) => {
+      const definition = catalog.sources.find((s) => s.name === source);
+      return { label: source, kind: 'value', detail: definition?.plugin ? `${definition.plugin} plugin` : 'system calls (default)', replace, sortText: `${index}` };
+    });
   }
-
-  const keyMatch = /^\s+([A-Za-z_-]*)$/.exec(prefix);
-  const owner = item ?? findItemBefore(document, offset);
-  if (keyMatch && owner?.kind) {
-    const present = new Set(owner.entries.map((e) => e.key));
-    const replace = { start: offset - keyMatch[1]!.length, end: wordEnd };
-    return ITEM_KEYS[owner.kind]
-      .filter((key) => !present.has(key.name))
-      .map((key) => ({ label: key.name, kind: 'key', detail: key.required ? 'required' : 'optional', documentation: key.description, insertText: hasColon ? key.name : `${key.name}: `, replace }));
+  const def = item.kind ? findKey(item.kind, key) : undefined;
+  if (def?.shape === 'bool') {
+    return ['true', 'false'].map((value) => ({ label: value, kind: 'value', replace }));
   }
   return [];
 }
 
-function fieldCandidates(source: string | undefined, word: string, replace: Span, forOutput: boolean): CompletionCandidate[] {
-  const dot = word.lastIndexOf('.');
-  const classPrefix = dot === -1 ? '' : word.slice(0, dot + 1);
+function overrideKeyCandidates(item: RulesItem, itemKind: ItemKind, present: string[], replace: Span, hasColon: boolean): CompletionCandidate[] {
+  const keys = ITEM_KEYS[itemKind].filter((key) => key.override && !present.includes(key.name));
+  return keys.map((key) => {
+    const operations = key.override!;
+    // Falco overrides only keys the item also defines, so those come first.
+    const group = item.get(key.name) ? Group.Common : Group.Primary;
+    const candidate: CompletionCandidate = { label: key.name, kind: 'key', detail: operations.join(' or '), documentation: key.description, replace, sortText: `${group}${key.name}` };
+    if (hasColon) return { ...candidate, insertText: key.name };
+    const choice = operations.length === 1 ? operations[0]! : `\${1|${operations.join(',')}|}`;
+    return { ...candidate, insertText: `${key.name}: ${choice}`, isSnippet: true };
+  });
+}
+
+function overrideValueCandidates(itemKind: ItemKind, key: string, replace: Span): CompletionCandidate[] {
+  const operations = findKey(itemKind, key)?.override ?? [];
+  const meaning = { append: 'adds to the earlier value', replace: 'replaces the earlier value' };
+  return operations.map((operation) => ({ label: operation, kind: 'value', detail: meaning[operation], replace }));
+}
+
+const EXCEPTION_KEYS: Array<{ name: string; description: string; snippet: string }> = [
+  { name: 'name', description: 'Name of the exception, unique within the rule.', snippet: 'name: ' },
+  { name: 'fields', description: 'The field, or list of fields, whose values the exception compares.', snippet: 'fields: [$1]' },
+  { name: 'comps', description: 'The comparison operator of each field (default `=` for a list of fields, `in` for one field).', snippet: 'comps: [$1]' },
+  { name: 'values', description: 'Rows of values, one per field; an event matching any row does not fire the rule.', snippet: 'values:\n  - [$1]' },
+];
+
+function exceptionKeyCandidates(present: string[], replace: Span, hasColon: boolean): CompletionCandidate[] {
+  return EXCEPTION_KEYS.filter((key) => !present.includes(key.name)).map((key, index) => {
+    const candidate: CompletionCandidate = { label: key.name, kind: 'key', detail: 'exception key', documentation: key.description, replace, sortText: `${index}` };
+    if (hasColon) return { ...candidate, insertText: key.name };
+    return key.snippet.includes('$') ? { ...candidate, insertText: key.snippet, isSnippet: true } : { ...candidate, insertText: key.snippet };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Tags
+
+function tagCandidates(program: Program, item: RulesItem, present: string[], replace: Span, typed: string): CompletionCandidate[] {
+  const candidates = new Map<string, CompletionCandidate>();
+  const add = (tag: string, group: Group, detail: string, documentation?: string) => {
+    if (present.includes(tag) || candidates.has(tag)) return;
+    candidates.set(tag, { label: tag, kind: 'value', detail, ...documented(documentation), replace, sortText: sortKey(tag, typed, group) });
+  };
+  for (const requirement of pciRequirements()) {
+    add(pciTag(requirement), Group.Secondary, requirement.title, `**PCI DSS v4.0.1 requirement ${requirement.id}**\n\n${requirement.title}\n\nRuntime signal: ${requirement.runtimeSignal}`);
+  }
+  for (const convention of TAG_CONVENTIONS) add(convention.tag, Group.Primary, convention.summary, convention.description);
+  for (const [tag, count] of tagsInUse(program, item)) add(tag, Group.Common, `used by ${count} ${count === 1 ? 'rule' : 'rules'}`);
+  return [...candidates.values()];
+}
+
+/** Counts the tags of the rules in the program's files, leaving out `current`'s own. */
+function tagsInUse(program: Program, current: RulesItem): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const file of program.files) {
+    for (const item of file.document.items) {
+      const node = item.kind === 'rule' && item !== current ? item.get('tags')?.value : undefined;
+      if (!node || !isSeq(node)) continue;
+      for (const element of node.items) {
+        if (!isScalar(element) || element.value === null) continue;
+        const tag = item.scalarValue(element as Scalar);
+        counts.set(tag, (counts.get(tag) ?? 0) + 1);
+      }
+    }
+  }
+  return counts;
+}
+
+// ---------------------------------------------------------------------------
+// Conditions
+
+interface ItemScope {
+  program: Program;
+  fileIndex: number;
+  scope: ConditionScope;
+}
+
+function scopeOf(workspace: RulesWorkspace, uri: string, item: RulesItem): ItemScope {
+  const program = workspace.getProgram();
+  const fileIndex = program.fileIndexOf(uri);
+  return { program, fileIndex, scope: program.scopeFor(item, fileIndex) };
+}
+
+function conditionCandidates(workspace: RulesWorkspace, uri: string, item: RulesItem, scalar: ScalarText, position: ConditionPosition): CompletionCandidate[] {
+  const itemScope = scopeOf(workspace, uri, item);
+  const { scope } = itemScope;
+  const { typed, replace } = scalar;
+  switch (position.kind) {
+    case 'check-start': {
+      const eventArgs = eventArgCandidates(itemScope, item, scalar.text, typed, replace);
+      if (eventArgs) return eventArgs;
+      const candidates = fieldCandidates(scope.source, typed, replace, { forOutput: false });
+      if (typed.includes('.')) return candidates;
+      candidates.push(...macroCandidates(itemScope, typed, replace));
+      candidates.push({ label: 'not', kind: 'keyword', detail: 'negates the check that follows', replace, sortText: sortKey('not', typed, Group.Keyword) });
+      candidates.push(...transformerCandidates(typed, replace));
+      return candidates;
+    }
+    case 'transformer-arg': {
+      const eventArgs = eventArgCandidates(itemScope, item, scalar.text, typed, replace);
+      if (eventArgs) return eventArgs;
+      const candidates = fieldCandidates(scope.source, typed, replace, { forOutput: false });
+      if (position.transformer !== VAL_TRANSFORMER && !typed.includes('.')) candidates.push(...transformerCandidates(typed, replace));
+      return candidates;
+    }
+    case 'operator':
+      return operatorCandidates(position.left, scope.source, typed, replace);
+    case 'value':
+      return valuePositionCandidates(itemScope, position, typed, replace);
+    case 'after-check':
+      return ['and', 'or'].map((keyword) => ({ label: keyword, kind: 'keyword', replace, sortText: sortKey(keyword, typed, Group.Keyword) }));
+    case 'none':
+      return [];
+  }
+}
+
+function fieldCandidates(source: string | undefined, typed: string, replace: Span, options: { forOutput: boolean }): CompletionCandidate[] {
+  const dot = typed.lastIndexOf('.');
+  const classPrefix = dot === -1 ? '' : typed.slice(0, dot + 1);
+  const fields = source === undefined ? catalog.fields : fieldsForSource(source);
   const result: CompletionCandidate[] = [];
-  for (const field of catalog.fields) {
-    if (source !== undefined && !field.sources.includes(source)) continue;
+  for (const field of fields) {
+    // Hidden fields are print-only or table-only in libs: outputs accept them, conditions may not.
+    if (options.forOutput ? field.filterOnly : field.hidden) continue;
     if (classPrefix && !field.name.startsWith(classPrefix)) continue;
-    if (forOutput && field.filterOnly) continue;
-    result.push({
-      label: field.name,
-      kind: 'field',
-      detail: field.type,
-      documentation: field.description,
-      replace,
-      sortText: `${COMMON_FIELDS.has(field.name) ? '0' : '1'}${field.name}`,
-    });
+    result.push(fieldCandidate(field, typed, replace));
   }
   return result;
 }
 
-function completeCondition(workspace: RulesWorkspace, uri: string, item: RulesItem, before: string, toDoc: (span: Span) => Span): CompletionCandidate[] {
-  const word = WORD_BEFORE.exec(before)?.[0] ?? '';
-  const wordStart = before.length - word.length;
-  const replace = toDoc({ start: wordStart, end: before.length });
-  const head = before.slice(0, wordStart);
-  const source = item.kind === 'rule' ? scalarText(item, item.get('source')?.value) ?? 'syscall' : undefined;
-  const program = workspace.getProgram();
-  const fileIndex = program.fileIndexOf(uri);
-
-  // Inside `evt.type in (` or after `evt.type =`: event names.
-  if (/evt\.type\s*(?:=|==|!=|in\s*\((?:[^()]*,)?)\s*$/.test(head)) {
-    return catalog.events.map((event) => ({ label: event.name, kind: 'event', detail: event.category, replace }));
-  }
-  // Inside a list operand: lists in scope.
-  if (/\b(?:in|intersects|pmatch)\s*\([^()]*$/.test(head)) {
-    return program.namesOf('list', fileIndex).map((name) => ({ label: name, kind: 'list', replace }));
-  }
-  // After a field: the operators its type accepts.
-  const fieldBefore = FIELD_THEN_BLANK.exec(head);
-  if (fieldBefore && fieldBefore[1] !== ')') {
-    const name = fieldBefore[1]!.replace(/\[.*$/, '');
-    const lookup = lookupField(name, undefined, source);
-    if (lookup.status === 'ok') {
-      const operators = lookup.field.isList ? ['in', 'intersects'] : operatorsForType(lookup.type) ?? [];
-      return [...new Set(['exists', ...operators])].map((op) => ({
-        label: op,
-        kind: 'operator',
-        detail: `${lookup.type} operator`,
-        documentation: catalog.operators.find((o) => o.name === op)?.description,
-        replace,
-      }));
-    }
-  }
-  if (fieldBefore) {
-    return ['and', 'or'].map((kw) => ({ label: kw, kind: 'keyword', replace }));
-  }
-
-  const candidates = fieldCandidates(source, word, replace, false);
-  if (!word.includes('.')) {
-    for (const name of program.namesOf('macro', fileIndex)) {
-      const definition = program.definitionsOf('macro', name).find((d) => !d.isUpdate);
-      candidates.push({ label: name, kind: 'macro', documentation: definition ? scalarText(definition.item, definition.item.get('condition')?.value) : undefined, replace, sortText: `2${name}` });
-    }
-    for (const keyword of ['not', 'and', 'or']) candidates.push({ label: keyword, kind: 'keyword', replace, sortText: `3${keyword}` });
-    for (const transformer of catalog.transformers) {
-      candidates.push({ label: `${transformer.name}()`, kind: 'keyword', detail: 'transformer', documentation: transformer.description, insertText: `${transformer.name}(`, replace, sortText: `4${transformer.name}` });
-    }
-  }
-  return candidates;
+function fieldCandidate(field: FieldDef, typed: string, replace: Span): CompletionCandidate {
+  const group = field.deprecated || field.hidden ? Group.Last : COMMON_FIELDS.has(field.name) ? Group.Common : Group.Primary;
+  return {
+    label: field.name,
+    kind: 'field',
+    detail: `${field.type}${field.deprecated ? ' (deprecated)' : ''}`,
+    documentation: describeField(field),
+    replace,
+    sortText: sortKey(field.name, typed, group),
+  };
 }
 
-function completeOutput(item: RulesItem, before: string, toDoc: (span: Span) => Span): CompletionCandidate[] {
-  const match = /%([A-Za-z0-9_.]*)$/.exec(before);
-  if (!match) return [];
-  const word = match[1]!;
-  const replace = toDoc({ start: before.length - word.length, end: before.length });
-  const source = scalarText(item, item.get('source')?.value) ?? 'syscall';
-  return fieldCandidates(source, word, replace, true);
+function macroCandidates(itemScope: ItemScope, typed: string, replace: Span): CompletionCandidate[] {
+  const { program, fileIndex, scope } = itemScope;
+  const result: CompletionCandidate[] = [];
+  for (const name of program.namesOf('macro', fileIndex)) {
+    if (scope.macroState(name)?.state !== 'visible') continue;
+    result.push({ label: name, kind: 'macro', detail: 'macro', ...documented(describeMacro(program, name, fileIndex, { expand: false })), replace, sortText: sortKey(name, typed, Group.Secondary) });
+  }
+  return result;
+}
+
+function listCandidates(itemScope: ItemScope, typed: string, replace: Span): CompletionCandidate[] {
+  const { program, fileIndex, scope } = itemScope;
+  const result: CompletionCandidate[] = [];
+  for (const name of program.namesOf('list', fileIndex)) {
+    if (scope.listItems(name) === undefined) continue;
+    result.push({ label: name, kind: 'list', detail: 'list', ...documented(describeList(program, name, fileIndex)), replace, sortText: sortKey(name, typed, Group.Primary) });
+  }
+  return result;
+}
+
+function transformerCandidates(typed: string, replace: Span): CompletionCandidate[] {
+  return catalog.transformers
+    .filter((transformer) => FIELD_TRANSFORMERS.includes(transformer.name))
+    .map((transformer) => ({
+      label: `${transformer.name}()`,
+      kind: 'keyword',
+      detail: `transformer, Falco ${transformer.since}+`,
+      documentation: transformer.description,
+      insertText: `${transformer.name}($1)`,
+      isSnippet: true,
+      filterText: transformer.name,
+      replace,
+      sortText: sortKey(transformer.name, typed, Group.Transformer),
+    }));
+}
+
+/** The type a transformer on the left gives its input field, as libs transformers do. */
+function leftType(left: CheckLeft, source: string | undefined): { type: string; field?: FieldDef } | undefined {
+  if (left.transformer === 'len') return { type: 'UINT64' };
+  if (left.transformer === 'join' || left.transformer === 'concat') return { type: 'CHARBUF' };
+  if (!left.field) return undefined;
+  const lookup = lookupField(left.field.name, left.field.arg, source);
+  if (lookup.status !== 'ok') return undefined;
+  return left.transformer ? { type: lookup.type } : { type: lookup.type, field: lookup.field };
+}
+
+function operatorCandidates(left: CheckLeft, source: string | undefined, typed: string, replace: Span): CompletionCandidate[] {
+  const resolved = leftType(left, source);
+  if (!resolved) return [];
+  const operators = resolved.field?.isList ? operatorsForField(resolved.field) : operatorsForType(resolved.type);
+  return operators.map((op, index) => ({
+    label: op,
+    kind: 'operator',
+    detail: `${resolved.type} operator`,
+    ...documented(describeOperator(op)),
+    replace,
+    sortText: sortKey(op, typed, Group.Primary, index.toString().padStart(2, '0')),
+  }));
+}
+
+function isEventTypeField(left: CheckLeft): boolean {
+  return left.transformer === undefined && left.field?.name === 'evt.type' && left.field.arg === undefined;
+}
+
+function valuePositionCandidates(itemScope: ItemScope, position: Extract<ConditionPosition, { kind: 'value' }>, typed: string, replace: Span): CompletionCandidate[] {
+  const { left, operator, inList, modifier } = position;
+  if (isEventTypeField(left) && !modifier && (inList || operator === '=' || operator === '==' || operator === '!=')) {
+    return eventNameCandidates(typed, replace);
+  }
+  if (inList || modifier || isListOperator(operator)) return listCandidates(itemScope, typed, replace);
+  return [];
+}
+
+function eventNameCandidates(typed: string, replace: Span): CompletionCandidate[] {
+  return catalog.events
+    .filter((event) => event.category !== 'unknown')
+    .map((event) => ({ label: event.name, kind: 'event', detail: `${event.category} event`, documentation: describeEvent(event), replace, sortText: sortKey(event.name, typed, event.category === 'syscall' ? Group.Common : Group.Primary) }));
+}
+
+const EVENT_ARG_FIELDS = ['evt.arg.', 'evt.rawarg.'];
+
+/**
+ * After `evt.arg.` or `evt.rawarg.`: the exit arguments of the events the
+ * condition selects, or of every event when it selects none or all.
+ * Undefined when the word is not an event argument.
+ */
+function eventArgCandidates(itemScope: ItemScope, item: RulesItem, condition: string, typed: string, replace: Span): CompletionCandidate[] | undefined {
+  const prefix = EVENT_ARG_FIELDS.find((p) => typed.startsWith(p));
+  if (!prefix) return undefined;
+  if (itemScope.scope.source !== undefined && itemScope.scope.source !== 'syscall') return [];
+  const selected = selectedEvents(itemScope.program, itemScope.scope, item, condition);
+  const byName = new Map<string, Array<{ event: EventDef; type: string }>>();
+  // Without a selection, every argument name libs resolves, old event versions' included.
+  if (!selected) for (const param of catalog.eventParams) byName.set(param.name, []);
+  for (const event of selected ?? catalog.events) {
+    for (const param of event.params) {
+      const uses = byName.get(param.name) ?? [];
+      uses.push({ event, type: param.type });
+      byName.set(param.name, uses);
+    }
+  }
+  return [...byName].map(([name, uses]) => {
+    const label = `${prefix}${name}`;
+    const types = uses.length ? [...new Set(uses.map((use) => use.type))] : [catalog.eventParams.find((p) => p.name === name)!.type];
+    const events = uses.length ? `the events\n\n${describeArgumentTypes(uses)}` : 'older versions of events only';
+    return {
+      label,
+      kind: 'field',
+      detail: prefix === 'evt.arg.' ? `${types.join(' | ')}, compared as text` : types.join(' | '),
+      documentation: `**${label}**: argument \`${name}\` of ${events}`,
+      replace,
+      sortText: sortKey(label, typed, Group.Primary),
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Outputs
+
+function outputCandidates(workspace: RulesWorkspace, uri: string, item: RulesItem, scalar: ScalarText, placeholder: Span): CompletionCandidate[] {
+  const itemScope = scopeOf(workspace, uri, item);
+  const source = itemScope.scope.source ?? 'syscall';
+  const { typed, replace } = scalar;
+  const prefix = EVENT_ARG_FIELDS.find((p) => typed.startsWith(p));
+  const plain = prefix
+    ? (eventArgCandidates(itemScope, item, scalarText(item, item.get('condition')?.value) ?? '', typed, replace) ?? [])
+    : fieldCandidates(source, typed, replace, { forOutput: true });
+  const result: CompletionCandidate[] = [];
+  for (const candidate of plain) {
+    result.push({ ...candidate, sortText: `${candidate.sortText} 0` });
+    // A field that requires an argument has no usable placeholder of its own.
+    if (findField(candidate.label)?.arg === 'required') continue;
+    const pair = `${candidate.label.replace(/\./g, '_')}=%${candidate.label}`;
+    result.push({
+      label: pair,
+      kind: candidate.kind,
+      ...(candidate.detail ? { detail: candidate.detail } : {}),
+      ...documented(candidate.documentation),
+      insertText: pair,
+      filterText: `%${candidate.label}`,
+      replace: placeholder,
+      sortText: `${candidate.sortText} 1`,
+    });
+  }
+  return result;
 }
