@@ -371,6 +371,19 @@ describe('rename', () => {
     assert.match(errorOf(rename(workspace, A, 10, 'my_container')), /^The macro 'container' is defined in the bundled falco_rules.yaml, which cannot be edited;/);
   });
 
+  it('refuses a macro of a base rules file', () => {
+    const base = 'file:///etc/falco/base_rules.yaml';
+    const workspace = new RulesWorkspace({ baseRules: [{ uri: base, text: '- macro: pci_base\n  condition: evt.type = execve\n' }] });
+    const text = '- rule: r\n  desc: d\n  condition: pci_base\n  output: o\n  priority: INFO\n';
+    workspace.setFile(A, text);
+    const offset = text.indexOf('pci_base');
+    assert.deepEqual(findDefinition(workspace, A, offset).map((d) => [d.uri, d.span.start]), [[base, 9]]);
+    assert.equal(
+      errorOf(rename(workspace, A, offset, 'pci_other')),
+      "The macro 'pci_base' is defined in the base rules file base_rules.yaml, which renaming does not edit; to change what it matches, override it in your own rules file instead of renaming it.",
+    );
+  });
+
   it('refuses invalid names', () => {
     const { workspace } = setup([[A, MACRO_FILE], [B, RULE_FILE]]);
     const macro = MACRO_FILE.indexOf('pci_shell');

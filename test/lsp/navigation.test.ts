@@ -3,7 +3,11 @@
  * stdio: definition, references, rename, highlights, symbols and folding.
  */
 import * as assert from 'node:assert/strict';
-import { DidChangeTextDocumentNotification, DocumentHighlightKind, Location, Range, SymbolKind } from 'vscode-languageserver-protocol/node';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DocumentHighlightKind, Location, Range, SymbolKind } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TestClient, positionOf } from './client';
 
@@ -162,6 +166,29 @@ describe('navigation over stdio', function () {
         [2, 4],
       ],
     );
+  });
+
+  it('goes to a macro of a base rules file', async () => {
+    const basePath = join(mkdtempSync(join(tmpdir(), 'falco-nav-base-')), 'base_rules.yaml');
+    const baseText = '- macro: pci_base_only\n  condition: evt.type = execve\n';
+    writeFileSync(basePath, baseText);
+    const uri = 'file:///nav/uses_base_rules.yaml';
+    const text = '- rule: r\n  desc: d\n  condition: pci_base_only\n  output: o\n  priority: INFO\n';
+    await client.open(uri, text);
+
+    client.settings = { baseRuleset: 'files', baseRulesetFiles: [basePath] };
+    const republished = client.nextDiagnostics(uri);
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    assert.deepEqual((await republished).diagnostics, []);
+
+    const locations = await client.definition(uri, positionOf(text, 'pci_base_only', 2));
+    const baseUri = pathToFileURL(basePath).toString();
+    assert.deepEqual(describeLocations(new Map([[baseUri, baseText]]), locations), ['base_rules.yaml:0:9 pci_base_only']);
+
+    client.settings = { useDefaultRules: true };
+    const restored = client.nextDiagnostics(uri);
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await restored;
   });
 
   it('sends one folding range per start line', async () => {

@@ -124,10 +124,8 @@ export function doComplete(workspace: RulesWorkspace, uri: string, offset: numbe
       return exceptionKeyCandidates(context.present, context.replace, context.hasColon);
     case 'exception-comp':
       return ALL_OPERATORS.map((op) => ({ label: op, kind: 'operator', ...documented(describeOperator(op)), replace: context.replace }));
-    case 'exception-field': {
-      const conditionScope = scopeOf(workspace, uri, context.item);
-      return fieldCandidates(conditionScope.scope.source, context.typed, context.replace, { forOutput: false });
-    }
+    case 'exception-field':
+      return fieldCandidates(scopeOf(workspace, uri, context.item).scope.source, context.typed, context.replace, { forOutput: false });
     case 'condition':
       return conditionCandidates(workspace, uri, context.item, context.scalar, context.position);
     case 'output-field':
@@ -386,7 +384,11 @@ function transformerCandidates(typed: string, replace: Span): CompletionCandidat
     }));
 }
 
-/** The type a transformer on the left gives its input field, as libs transformers do. */
+/**
+ * Returns the type of the left operand after its transformer. libs keeps the
+ * input type for tolower, toupper, b64 and basename (sinsp_filter_transformer_*.cpp
+ * `transform_type`); len gives UINT64, join and concat give CHARBUF.
+ */
 function leftType(left: CheckLeft, source: string | undefined): { type: string; field?: FieldDef } | undefined {
   if (left.transformer === 'len') return { type: 'UINT64' };
   if (left.transformer === 'join' || left.transformer === 'concat') return { type: 'CHARBUF' };

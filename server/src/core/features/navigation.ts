@@ -41,9 +41,9 @@ export function findOccurrence(workspace: RulesWorkspace, uri: string, offset: n
 }
 
 /**
- * Returns the full definitions of the name under the cursor, the one in effect first
- * (the last one Falco has loaded when it reads that position), then the
- * earlier ones it replaced, in load order. Visibility follows Falco:
+ * Returns the full definitions of the name under the cursor: the one in
+ * effect first (the last one Falco has loaded when it reads that position),
+ * then the earlier ones it replaced, in load order. Visibility follows Falco:
  *
  * - a rule's condition or exceptions see the macros and lists of its file and
  *   the files before it;

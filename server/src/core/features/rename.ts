@@ -83,11 +83,13 @@ function uneditableReason(workspace: RulesWorkspace, kind: NameKind, name: strin
   const fixed = occurrences.filter((o) => workspace.getDocument(o.uri) === undefined);
   if (fixed.length === 0) return undefined;
   const defined = fixed.find((o) => o.role !== 'use');
-  const where = fileLabel(fixed[0]!.uri);
+  const uri = (defined ?? fixed[0]!).uri;
+  // Base rules files other than the bundled one are files on disk, but they are the ruleset the user builds on.
+  const where = uri === DEFAULT_RULES_URI ? 'the bundled falco_rules.yaml, which cannot be edited' : `the base rules file ${displayName(uri)}, which renaming does not edit`;
   const advice = `to change what it ${kind === 'rule' ? 'does' : 'matches'}, override it in your own rules file instead of renaming it.`;
   return defined
-    ? `The ${kind} '${name}' is defined in ${where}, which cannot be edited; ${advice}`
-    : `The ${kind} '${name}' is also used in ${where}, which cannot be edited, so renaming it would change what that file means.`;
+    ? `The ${kind} '${name}' is defined in ${where}; ${advice}`
+    : `The ${kind} '${name}' is also used in ${where}, so renaming it would change what that file means.`;
 }
 
 /** Returns why `newName` is not a valid name of this kind, by the patterns Falco's rules reader checks; undefined when it is valid. */

@@ -4,7 +4,7 @@
  */
 import requirementsJson from '../../../../data/pci/requirements.json';
 
-/** How directly a Falco rule can show that a requirement is met. */
+/** The degree to which a Falco rule can show that a requirement is met. */
 export type PciSupport = 'direct' | 'partial' | 'indirect';
 
 export interface PciRequirement {
@@ -12,7 +12,7 @@ export interface PciRequirement {
   id: string;
   /** Short summary of the requirement. */
   title: string;
-  /** What Falco can observe at run time that bears on the requirement. */
+  /** The run-time observation that bears on the requirement. */
   runtimeSignal: string;
   /** Event sources that carry the signal (`syscall`, `k8s_audit`, ...). */
   falcoSources: string[];

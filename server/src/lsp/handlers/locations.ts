@@ -4,6 +4,7 @@
  */
 import type { Range } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_RULES_URI } from '../../core';
 import type { Span } from '../../core';
 import type { ServerContext } from '../context';
 
@@ -28,11 +29,15 @@ export class WorkspacePositions {
    */
   document(uri: string): TextDocument | undefined {
     if (this.cache.has(uri)) return this.cache.get(uri);
-    const open = this.context.documents.get(uri);
-    const stored = open ? undefined : this.context.workspace.getDocument(uri);
-    const document = open ?? (stored ? TextDocument.create(uri, 'falco-rules', 0, stored.text) : undefined);
+    const document = uri === DEFAULT_RULES_URI ? undefined : this.context.documents.get(uri) ?? this.loadedDocument(uri);
     this.cache.set(uri, document);
     return document;
+  }
+
+  /** Finds a file the program loads: a workspace file, or a base rules file the settings name. */
+  private loadedDocument(uri: string): TextDocument | undefined {
+    const stored = this.context.workspace.getDocument(uri) ?? this.context.workspace.getProgram().files.find((file) => file.document.uri === uri)?.document;
+    return stored && TextDocument.create(uri, 'falco-rules', 0, stored.text);
   }
 
   range(uri: string, span: Span): Range | undefined {
