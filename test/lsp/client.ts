@@ -20,6 +20,7 @@ import {
   CompletionList,
   ShutdownRequest,
   ExitNotification,
+  LogMessageNotification,
   ConfigurationRequest,
   RegistrationRequest,
   DefinitionRequest,
@@ -50,6 +51,8 @@ export class TestClient {
   private readonly published = new Map<string, PublishDiagnosticsParams>();
   /** The `falco` settings the client returns when the server asks for them. */
   settings: Record<string, unknown> = {};
+  /** Messages the server logged through window/logMessage. */
+  readonly logs: string[] = [];
 
   constructor() {
     this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -60,6 +63,9 @@ export class TestClient {
     });
     this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.settings));
     this.connection.onRequest(RegistrationRequest.type, () => undefined);
+    this.connection.onNotification(LogMessageNotification.type, (params) => {
+      this.logs.push(params.message);
+    });
     this.connection.listen();
   }
 

@@ -115,4 +115,18 @@ describe('server settings', function () {
     assert.deepEqual(codes(ordered), []);
     await changeSettings(user, {});
   });
+
+  it('falco.trace.server logs each request with its duration', async () => {
+    const uri = `${root}/trace_rules.yaml`;
+    await client.open(uri, rule('spawned_process and proc.'));
+    const position = { line: 2, character: '  condition: spawned_process and proc.'.length };
+    await changeSettings(uri, { trace: { server: 'messages' } });
+    await client.complete(uri, position.line, position.character);
+    assert.ok(client.logs.some((line) => line.startsWith(`trace: completion ${uri} answered in`)));
+
+    await changeSettings(uri, {});
+    client.logs.length = 0;
+    await client.complete(uri, position.line, position.character);
+    assert.deepEqual(client.logs.filter((line) => line.startsWith('trace:')), []);
+  });
 });

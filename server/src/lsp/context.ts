@@ -5,6 +5,7 @@
  */
 import type { Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { performance } from 'node:perf_hooks';
 import type { RulesWorkspace } from '../core';
 
 export interface ServerContext {
@@ -15,6 +16,8 @@ export interface ServerContext {
   syncDocument(document: TextDocument): void;
   /** Logs a failed request with the method and the document, and keeps serving. */
   logFailure(method: string, uri: string, error: unknown): void;
+  /** Logs an answered request with its duration when `falco.trace.server` is on. */
+  trace(method: string, uri: string, milliseconds: number): void;
 }
 
 /**
@@ -24,12 +27,15 @@ export interface ServerContext {
 export function withDocument<T>(context: ServerContext, method: string, uri: string, fallback: T, answer: (document: TextDocument) => T): T {
   const document = context.documents.get(uri);
   if (!document) return fallback;
+  const started = performance.now();
   try {
     context.syncDocument(document);
     return answer(document);
   } catch (error) {
     context.logFailure(method, uri, error);
     return fallback;
+  } finally {
+    context.trace(method, uri, performance.now() - started);
   }
 }
 

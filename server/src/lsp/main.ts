@@ -24,6 +24,7 @@ import { toLspDiagnostic } from './convert';
 import { ServerContext } from './context';
 import { FEATURES } from './handlers';
 import { normalizeSettings, toWorkspaceOptions } from './settings';
+import type { TraceLevel } from './settings';
 
 const connection = createConnection(ProposedFeatures.all);
 // With a stdio transport stdout is the protocol: route stray console output to the client's log.
@@ -35,6 +36,7 @@ const workspace = new RulesWorkspace();
 let supportsConfiguration = false;
 let rootUri: string | undefined;
 let workspaceFolders: string[] = [];
+let traceLevel: TraceLevel = 'off';
 
 /** Reads a base rules file named in the settings; logs and skips it when it cannot be read. */
 function readBaseRules(uri: string): string | undefined {
@@ -71,7 +73,9 @@ connection.onInitialized(() => {
 async function refreshSettings(): Promise<void> {
   try {
     const raw = (await connection.workspace.getConfiguration({ section: 'falco' })) as Record<string, unknown> | null;
-    workspace.setOptions(toWorkspaceOptions(normalizeSettings(raw), rootUri, readBaseRules));
+    const settings = normalizeSettings(raw);
+    traceLevel = settings.trace;
+    workspace.setOptions(toWorkspaceOptions(settings, rootUri, readBaseRules));
     publishAll();
   } catch (error) {
     connection.console.error(`settings: could not read the falco settings: ${String(error)}`);
@@ -189,6 +193,9 @@ const context: ServerContext = {
   syncDocument,
   logFailure: (method, uri, error) => {
     connection.console.error(`${method}: failed for ${uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  },
+  trace: (method, uri, milliseconds) => {
+    if (traceLevel !== 'off') connection.console.log(`trace: ${method} ${uri} answered in ${milliseconds.toFixed(1)} ms`);
   },
 };
 for (const feature of FEATURES) feature.register(context);

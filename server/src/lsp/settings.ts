@@ -23,7 +23,12 @@ export interface ServerSettings {
   loadOrder: string[];
   /** Severity per diagnostic code (`error`, `warning`, `info`, `hint` or `off`). */
   severity: Record<string, Severity | 'off'>;
+  /** `falco.trace.server`: the client traces the protocol, and the server logs each request it answers with its duration. */
+  trace: TraceLevel;
 }
+
+export type TraceLevel = 'off' | 'messages' | 'verbose';
+const TRACE_LEVELS = new Set(['off', 'messages', 'verbose']);
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
 const BASE_RULESETS = new Set<BaseRuleset>(['bundled', 'none', 'files']);
@@ -45,7 +50,13 @@ export function normalizeSettings(raw: Record<string, unknown> | null | undefine
     plugins: strings(raw?.plugins).filter((p) => /^[A-Za-z0-9_.-]+(?:@[0-9]+\.[0-9]+\.[0-9]+.*)?$/.test(p.trim())),
     loadOrder: strings(raw?.loadOrder),
     severity,
+    trace: readTrace(raw?.trace),
   };
+}
+
+function readTrace(raw: unknown): TraceLevel {
+  const level = raw && typeof raw === 'object' ? (raw as { server?: unknown }).server : undefined;
+  return typeof level === 'string' && TRACE_LEVELS.has(level) ? (level as TraceLevel) : 'off';
 }
 
 /** Resolves a setting's path against the first workspace folder and returns its file URI. */
