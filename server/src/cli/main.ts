@@ -7,10 +7,11 @@
  * Exit status: 0 when no error was found, 1 when at least one was, 2 on a
  * usage error.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RulesWorkspace } from '../core/workspace';
+import { fixAll } from '../core/features/code-actions';
 import { describeReadError, readRulesFile } from './files';
 import { runFalcoJsonLint } from './falco-json';
 import type { Diagnostic, Severity } from '../core/types';
@@ -39,6 +40,7 @@ Options:
   --engine-version X.Y.Z
                         Falco engine version to check required_engine_version against
                         (default: 0.62.0, the engine of Falco 0.44.x).
+  --fix                 write the safe fixes into the files, then report what is left.
   --severity CODE=LEVEL set the severity of a diagnostic code: error, warning, info, hint or off
                         (off hides it); repeat for each code. Errors decide the exit status.
   --plugin NAME[@X.Y.Z] a plugin Falco has loaded; repeat for each. When given, these are
@@ -70,6 +72,8 @@ interface LintOptions {
   engineVersion?: string;
   plugins?: PluginSpec[];
   severityOverrides?: Record<string, Severity | 'off'>;
+  /** Write the safe fixes into the files before reporting what is left. */
+  fix?: boolean;
   paths: string[];
 }
 
@@ -89,6 +93,7 @@ function parseArguments(args: string[]): LintOptions | 'help' | 'version' {
     }
     if (arg === '-h' || arg === '--help') return 'help';
     if (arg === '--no-default-rules') options.useDefaultRules = false;
+    else if (arg === '--fix') options.fix = true;
     else if (arg === '--engine-version' || arg.startsWith('--engine-version=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : rest[++i];
       if (value === undefined || !parseVersion(value)) throw new UsageError(`Invalid value '${value ?? ''}' for --engine-version: write a version such as 0.62.0.`);
@@ -113,6 +118,7 @@ function parseArguments(args: string[]): LintOptions | 'help' | 'version' {
     } else options.paths.push(arg);
   }
   if (options.paths.length === 0) throw new UsageError('No file or folder to check. Give at least one PATH.');
+  if (options.fix && options.paths.includes('-')) throw new UsageError("--fix cannot write to standard input ('-'). Give the file's path instead.");
   return options;
 }
 
@@ -142,6 +148,28 @@ function expandPaths(paths: string[], unreadable: Array<{ file: string; message:
 }
 
 
+/**
+ * Applies every safe fix to each file, writes the files that changed, and
+ * tells on standard error how many fixes each took. The diagnostics that
+ * follow are those of the fixed text.
+ */
+function applySafeFixes(workspace: RulesWorkspace, texts: Map<string, TextDocument>, unreadable: Array<{ file: string; message: string }>): void {
+  for (const [uri, before] of texts) {
+    const applied = fixAll(workspace, uri);
+    if (applied === 0) continue;
+    const text = workspace.getDocument(uri)!.text;
+    const display = relative(process.cwd(), uri) || uri;
+    try {
+      writeFileSync(uri, text);
+      texts.set(uri, TextDocument.create(uri, 'falco-rules', before.version + 1, text));
+      process.stderr.write(`${display}: applied ${applied} fix(es)\n`);
+    } catch (error) {
+      unreadable.push({ file: display, message: `Cannot write the fixes to '${display}': ${String(error)}. Check its permissions.` });
+      workspace.setFile(uri, before.getText());
+    }
+  }
+}
+
 /** Checks `options.paths` and returns every diagnostic with 1-based positions. */
 export function lintPaths(options: Omit<LintOptions, 'format'>): CliDiagnostic[] {
   const unreadable: Array<{ file: string; message: string }> = [];
@@ -165,6 +193,8 @@ export function lintPaths(options: Omit<LintOptions, 'format'>): CliDiagnostic[]
       unreadable.push({ file, message: describeReadError(file, error) });
     }
   }
+
+  if (options.fix) applySafeFixes(workspace, texts, unreadable);
 
   const results: CliDiagnostic[] = unreadable.map((u) => ({ file: u.file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'LOAD_ERR_FILE_READ', message: u.message }));
   for (const [uri, textDocument] of texts) {

@@ -24,3 +24,5 @@ export { documentSymbols, workspaceSymbols, foldingRanges } from './features/sym
 export type { RulesSymbol, RulesSymbolKind, WorkspaceSymbol, FoldingRange } from './features/symbols';
 export { getSemanticTokens } from './features/semantic-tokens';
 export type { SemanticToken, SemanticTokenType, SemanticTokenModifier } from './features/semantic-tokens';
+export { getCodeActions, applyEdits, safeFixEdits, fixAll, fixAllText } from './features/code-actions';
+export type { CodeAction, DocumentEdit } from './features/code-actions';

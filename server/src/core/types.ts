@@ -35,4 +35,6 @@ export interface DiagnosticData {
    * unknown output filter).
    */
   unknownFilter?: boolean;
+  /** True when the first suggestion is the one sensible fix, safe for fix-all. */
+  fixSafe?: boolean;
 }

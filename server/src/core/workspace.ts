@@ -72,6 +72,13 @@ export class RulesWorkspace {
     return document;
   }
 
+  /** Returns a copy that shares the parsed documents, for trying edits without changing this workspace. */
+  fork(): RulesWorkspace {
+    const copy = new RulesWorkspace(this.options);
+    for (const [uri, document] of this.documents) copy.documents.set(uri, document);
+    return copy;
+  }
+
   removeFile(uri: string): void {
     if (this.documents.delete(uri)) this.program = undefined;
   }

@@ -43,6 +43,8 @@ export function checkOutput(map: ScalarMap, source: string | undefined, problems
             report(segment.span, `'${written}' is not a Falco placeholder, and '${intended}' can be used only in conditions, not in outputs.${replacements.length ? ` Write ${replacements.map((r) => `'%${r}'`).join(' or ')} instead.` : ''}`, 'error', 'LOAD_ERR_COMPILE_OUTPUT', replacements.map((r) => `%${r}`));
           } else if (intended && intendedLookup?.status === 'ok') {
             report(segment.span, `'${written}' is not a Falco placeholder: Falco placeholders have no parentheses or format letters. Write '%${intended}'.`, 'error', 'LOAD_ERR_COMPILE_OUTPUT', [`%${intended}`]);
+            // The field inside is real, so dropping the parentheses is the one sensible fix.
+            problems[problems.length - 1]!.data!.fixSafe = true;
           } else {
             const candidates = intended ? suggestOutputFields(intended, source) : [];
             const what = intended ? `'${intended}' is not a field${source ? ` of the ${source} source` : ''}` : 'a placeholder is a % followed by a field name';

@@ -5,5 +5,6 @@ import { hoverFeature } from './hover';
 import { navigationFeature } from './navigation';
 import { symbolsFeature } from './symbols';
 import { semanticTokensFeature } from './semantic-tokens';
+import { codeActionsFeature } from './code-actions';
 
-export const FEATURES: ServerFeature[] = [completionFeature, hoverFeature, navigationFeature, symbolsFeature, semanticTokensFeature];
+export const FEATURES: ServerFeature[] = [completionFeature, hoverFeature, navigationFeature, symbolsFeature, semanticTokensFeature, codeActionsFeature];
