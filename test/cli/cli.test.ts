@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, ROOT } from '../helpers';
@@ -102,5 +102,23 @@ describe('falco-pci lint', () => {
     assert.equal(remaining.filter((d) => d.code === 'LOAD_ERR_COMPILE_OUTPUT').length, 0);
     assert.equal(off.status, 0);
     assert.equal(run('lint', '--severity', 'LOAD_NO_EVTTYPE=loud', SEED).status, 2);
+  });
+});
+
+describe('falco-pci lint --fix', () => {
+  it('writes the safe fixes and reports what is left', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'falco-pci-fix-'));
+    const file = join(folder, 'fix_rules.yaml');
+    writeFileSync(file, '- rule: R\n  desc: d\n  condition: spawned_process and proc.nme = x\n  output: "shell %(proc.name)s"\n  priority: INFO\n');
+    const result = run('lint', '--fix', '--format', 'json', file);
+    assert.equal(readFileSync(file, 'utf8'), '- rule: R\n  desc: d\n  condition: spawned_process and proc.nme = x\n  output: "shell %proc.name"\n  priority: INFO\n');
+    const left = JSON.parse(result.stdout) as JsonDiagnostic[];
+    assert.deepEqual(left.map((d) => d.code), ['LOAD_ERR_COMPILE_CONDITION']);
+    assert.match(result.stderr, /applied 1 fix/);
+    assert.equal(result.status, 1);
+  });
+
+  it('refuses --fix on standard input', () => {
+    assert.equal(run('lint', '--fix', '-').status, 2);
   });
 });
