@@ -191,7 +191,9 @@ describe('checks: YAML features', () => {
 describe('checks: regex values', () => {
   const cases: Array<[string, Array<[string, string, string]>]> = [
     ['spawned_process and proc.name regex "ba(sh|zsh)"', []],
-    ['spawned_process and proc.cmdline regex "(?i)curl.*"', []],
+    ['spawned_process and proc.cmdline regex "curl [[:alnum:]]+.*"', []],
+    ['spawned_process and proc.cmdline regex "(?i)curl.*"', [['LOAD_ERR_COMPILE_CONDITION', '"(?i)curl.*"', 'error']]],
+    ['spawned_process and proc.name regex "ba\\\\d"', [['LOAD_ERR_COMPILE_CONDITION', '"ba\\\\d"', 'error']]],
     ['spawned_process and proc.name regex "(a)\\\\1"', [['LOAD_ERR_COMPILE_CONDITION', '"(a)\\\\1"', 'error']]],
     ['spawned_process and proc.name regex "a(?=b)"', [['LOAD_ERR_COMPILE_CONDITION', '"a(?=b)"', 'error']]],
     ['spawned_process and proc.name regex "(unclosed"', [['LOAD_ERR_COMPILE_CONDITION', '"(unclosed"', 'error']]],

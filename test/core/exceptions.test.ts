@@ -475,7 +475,7 @@ describe('exceptions: realistic rules', () => {
       '  condition: spawned_process and container and proc.name in (shell_binaries)',
       '  output: Shell in CDE container (user=%user.name proc=%proc.name image=%container.image.repository)',
       '  priority: CRITICAL',
-      '  tags: [pci_dss_10.2.1]',
+      '  tags: [PCI_DSS_10.2.1]',
       '  exceptions:',
       '    - name: approved_debug_shells',
       '      fields: [proc.name, container.image.repository]',

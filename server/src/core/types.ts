@@ -37,4 +37,19 @@ export interface DiagnosticData {
   unknownFilter?: boolean;
   /** True when the first suggestion is the one sensible fix, safe for fix-all. */
   fixSafe?: boolean;
+  /**
+   * For an unknown field: replacement texts for `span`, best first. Unlike
+   * `suggestions`, they go to a fixer that may prefer one without making it safe.
+   */
+  fieldCandidates?: string[];
+  /** The one entry of `fieldCandidates` that is a known confusion of the written name, when exactly one is. */
+  knownConfusion?: string;
+  /** For an item that lacks a required key: that key. */
+  missingKey?: string;
+  /** True for a key of an item written at column 0 under its `- rule:` line, which belongs indented into the item. */
+  outdentedKey?: boolean;
+  /** For a CIDR compared with an address field: the network field to compare instead (`fd.snet` for `fd.sip`). */
+  networkField?: string;
+  /** For an event selected without its newer variants: the variants to select too (`openat` and `openat2` for `open`). */
+  missingVariants?: string[];
 }

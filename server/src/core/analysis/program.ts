@@ -18,6 +18,7 @@ import { checkItemStructure, isRuleUpdate, parseYamlCppBool, scalarText } from '
 import { checkCondition, ConditionFacts, ConditionScope, eventSetCount } from '../checks/condition';
 import { checkOutput } from '../checks/output';
 import { checkRuleExceptions } from '../checks/exceptions';
+import { checkTags } from '../checks/tags';
 import { schemaDiagnostics } from '../checks/schema';
 import { parseCondition } from '../condition/parser';
 import { isCompatible, LoadEnvironment, EnvironmentOptions } from './environment';
@@ -293,6 +294,7 @@ export class Program {
     const skip = scalarText(item, item.get('skip-if-unknown-filter')?.value);
     if (skip !== undefined && parseYamlCppBool(skip) === true) downgradeUnknownFilters(problems, problemsBefore);
     this.checkRedefinedSource(item, source, problems);
+    checkTags(item, problems);
   }
 
   /** A later full definition of a rule must keep the source of the earlier one. */

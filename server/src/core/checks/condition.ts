@@ -6,15 +6,18 @@
  * what Falco loads but cannot match is a warning.
  */
 import type { CheckExpr, Expr, FieldExpr, ListExpr, TransformerExpr, ValueExpr } from '../condition/ast';
-import type { Diagnostic, Span } from '../types';
+import type { Diagnostic, DiagnosticData, Span } from '../types';
 import type { ScalarMap } from '../yaml/scalar-map';
 import { toDocumentSpan } from '../yaml/scalar-map';
 import { parseCondition } from '../condition/parser';
 import { checkValueForType, checkRegex, isSimpleRegex, networkFieldFor, isAddressType } from './values';
-import { lookupField, FieldLookup, fieldNamesForSource } from './fields';
+import { lookupField, FieldLookup } from './fields';
+import { fieldCandidates, candidateData } from './field-candidates';
+import type { FieldDef } from '../catalog/types';
 import { catalog, isKnownEventName, operatorsForType, resolveEventArg, findEvent } from '../catalog';
 import { didYouMean, suggest } from '../util/suggest';
 import { computeEventSet, EventSet, eventSetSize, expandValues } from '../analysis/event-set';
+import { EVENT_VARIANTS, missingVariants } from '../analysis/event-variants';
 
 /** What a condition can see, decided by the program from Falco's load order. */
 export interface ConditionScope {
@@ -50,7 +53,9 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
   const facts: ConditionFacts = { macros: new Set(), lists: new Set() };
   const parsed = parseCondition(text);
   for (const error of parsed.errors) {
-    problems.push({ span: toDoc(error.span), severity: 'error', code: 'LOAD_ERR_COMPILE_CONDITION', message: explainParseError(error.message, text.slice(error.span.start, error.span.end)) });
+    const covered = text.slice(error.span.start, error.span.end);
+    const typoFix = operatorTypoFix(covered.trim());
+    problems.push({ span: toDoc(error.span), severity: 'error', code: 'LOAD_ERR_COMPILE_CONDITION', message: explainParseError(error.message, covered), ...(typoFix && covered === covered.trim() ? { data: { suggestions: [typoFix], fixSafe: true } } : {}) });
   }
   for (const warning of parsed.warnings ?? []) {
     problems.push({ span: toDoc(warning.span), severity: 'warning', code: 'condition-ignored-list', message: `${explainParseError(warning.message, text.slice(warning.span.start, warning.span.end))} Falco does not reject this here, but reads the whole list as empty. Fix the escape.` });
@@ -60,14 +65,15 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
 
   // Falco compiles a macro's fields only for the rules that use it.
   const fieldSeverity = scope.source !== undefined || scope.usedByRule ? 'error' : 'warning';
-  const openChecks: Span[] = [];
+  const variantChecks: Array<{ name: string; span: Span }> = [];
   // Falco reports this warning once per condition.
   let unsafeNaReported = false;
   const eventArgs: Array<{ name: string; span: Span }> = [];
 
-  const report = (span: Span, message: string, code = 'LOAD_ERR_COMPILE_CONDITION', severity: Diagnostic['severity'] = 'error', suggestions?: string[]) => {
+  const report = (span: Span, message: string, code = 'LOAD_ERR_COMPILE_CONDITION', severity: Diagnostic['severity'] = 'error', suggestions?: string[], extra?: DiagnosticData) => {
     const note = severity === 'warning' && code.startsWith('LOAD_ERR_') ? ' No rule uses this macro yet; Falco reports this when one does.' : '';
-    problems.push({ span: toDoc(span), severity, code, message: message + note, ...(suggestions && suggestions.length ? { data: { suggestions } } : {}) });
+    const data: DiagnosticData = { ...(suggestions && suggestions.length ? { suggestions } : {}), ...extra };
+    problems.push({ span: toDoc(span), severity, code, message: message + note, ...(Object.keys(data).length ? { data } : {}) });
   };
 
   /** Marks the last problem as one that `skip-if-unknown-filter` downgrades. */
@@ -76,7 +82,8 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
     last.data = { ...last.data, unknownFilter: true };
   };
 
-  const checkField = (field: FieldExpr): FieldLookup | undefined => {
+  /** `operator` is the check's operator when `field` is its left operand: candidate fields must accept it. */
+  const checkField = (field: FieldExpr, operator?: string): FieldLookup | undefined => {
     const lookup = lookupField(field.name, field.arg?.value, scope.source);
     switch (lookup.status) {
       case 'ok':
@@ -95,10 +102,12 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
         report(field.nameSpan, `'${field.name}' is not an event argument: no event has an argument with this name, so Falco rejects it (nonexistent field; it matches only the shorter argument '${lookup.argName}' of another event).`, 'LOAD_ERR_COMPILE_CONDITION', 'error');
         markUnknownFilter();
         return undefined;
-      case 'other-source':
-        report(field.nameSpan, `Field '${field.name}' belongs to the '${lookup.sources.join("', '")}' source, not '${scope.source}': Falco cannot load it here. Set 'source: ${lookup.sources[0]}' or use a field of the ${scope.source} source.`, 'LOAD_ERR_COMPILE_CONDITION', fieldSeverity);
+      case 'other-source': {
+        const found = fieldCandidates(field.name, scope.source, { accepts: acceptsOperator(operator), pluginLoaded: (plugin) => scope.pluginLoaded(plugin) });
+        report(field.nameSpan, `Field '${field.name}' belongs to the '${lookup.sources.join("', '")}' source, not '${scope.source}': Falco cannot load it here. Set 'source: ${lookup.sources[0]}' or use a field of the ${scope.source} source.${didYouMean(found.candidates)}`, 'LOAD_ERR_COMPILE_CONDITION', fieldSeverity, undefined, candidateData(found));
         markUnknownFilter();
         return undefined;
+      }
       case 'argument-not-allowed':
         report(field.span, `Field '${field.name}' takes no argument, so Falco rejects '${field.name}[${field.arg?.value ?? ''}]' (nonexistent field). Remove the brackets.`, 'LOAD_ERR_COMPILE_CONDITION', fieldSeverity);
         markUnknownFilter();
@@ -110,8 +119,8 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
         report(field.arg?.span ?? field.span, lookup.message, 'LOAD_ERR_COMPILE_CONDITION', fieldSeverity);
         return undefined;
       case 'unknown': {
-        const candidates = suggest(field.name, fieldNamesForSource(scope.source), 3);
-        report(field.nameSpan, `Unknown field '${field.name}'${scope.source ? ` for the ${scope.source} source` : ''}: Falco rejects it (nonexistent field).${didYouMean(candidates)}`, 'LOAD_ERR_COMPILE_CONDITION', fieldSeverity, candidates);
+        const found = fieldCandidates(field.name, scope.source, { accepts: acceptsOperator(operator), pluginLoaded: (plugin) => scope.pluginLoaded(plugin) });
+        report(field.nameSpan, `Unknown field '${field.name}'${scope.source ? ` for the ${scope.source} source` : ''}: Falco rejects it (nonexistent field).${didYouMean(found.candidates)}`, 'LOAD_ERR_COMPILE_CONDITION', fieldSeverity, undefined, candidateData(found));
         markUnknownFilter();
         return undefined;
       }
@@ -193,8 +202,8 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
         const candidates = suggest(value, catalog.events.map((e) => e.name), 3);
         report(span, `Unknown event type '${value}'${where}: Falco rejects it.${didYouMean(candidates)}`, 'LOAD_ERR_COMPILE_CONDITION', 'error', viaList ? undefined : candidates);
         markUnknownFilter();
-      } else if (value === 'open' && !viaList) {
-        openChecks.push(span);
+      } else if (EVENT_VARIANTS.has(value) && !viaList) {
+        variantChecks.push({ name: value, span });
       }
       return;
     }
@@ -214,8 +223,8 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
     }
     const problem = checkValueForType(value, type, fieldName, operator);
     if (problem) {
-      const suggestions = problem.cidrOnAddress ? [networkFieldFor(fieldName)] : undefined;
-      report(span, problem.message + where, 'LOAD_ERR_COMPILE_CONDITION', problem.machineDependent ? 'warning' : 'error', suggestions);
+      const extra = problem.cidrOnAddress ? { networkField: networkFieldFor(fieldName) } : undefined;
+      report(span, problem.message + where, 'LOAD_ERR_COMPILE_CONDITION', problem.machineDependent ? 'warning' : 'error', undefined, extra);
       return;
     }
     if (type === 'CHARBUF' || type === 'FSPATH' || type === 'FSRELPATH') {
@@ -231,7 +240,7 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
     let type: string | undefined;
     let isList = false;
     if (check.left.kind === 'field') {
-      const lookup = checkField(check.left);
+      const lookup = checkField(check.left, check.operator?.text);
       if (!lookup || lookup.status !== 'ok') return;
       fieldName = check.left.name;
       type = lookup.type;
@@ -326,10 +335,19 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
   facts.eventSet = eventSet;
 
   if (isRule && (scope.source ?? 'syscall') === 'syscall') {
-    checkSelectedEvents(eventSet, eventArgs, openChecks, report);
+    checkSelectedEvents(eventSet, eventArgs, variantChecks, report);
   }
   void keySpan;
   return facts;
+}
+
+/** Returns a test of whether a field accepts `operator` (every field passes when there is none). */
+function acceptsOperator(operator: string | undefined): ((field: FieldDef) => boolean) | undefined {
+  if (!operator || operator === 'exists') return undefined;
+  return (field) => {
+    const accepted = field.isList ? ['in', 'intersects'] : operatorsForType(field.type);
+    return !accepted || accepted.includes(normalizeOperator(operator));
+  };
 }
 
 function isStringType(type: string): boolean {
@@ -348,8 +366,8 @@ function describeType(type: string): string {
   return `${type}`;
 }
 
-/** Warnings about event arguments and `open` that depend on the events the rule selects. */
-function checkSelectedEvents(set: EventSet, eventArgs: Array<{ name: string; span: Span }>, openChecks: Span[], report: (span: Span, message: string, code?: string, severity?: Diagnostic['severity'], suggestions?: string[]) => void): void {
+/** Warnings about event arguments and old events without their variants, which depend on the events the rule selects. */
+function checkSelectedEvents(set: EventSet, eventArgs: Array<{ name: string; span: Span }>, variantChecks: Array<{ name: string; span: Span }>, report: (span: Span, message: string, code?: string, severity?: Diagnostic['severity'], suggestions?: string[], extra?: DiagnosticData) => void): void {
   const names = selectedEventNames(set);
   if (names) {
     for (const arg of eventArgs) {
@@ -361,9 +379,14 @@ function checkSelectedEvents(set: EventSet, eventArgs: Array<{ name: string; spa
       report(arg.span, `The events this rule selects (${names.join(', ')}) have no argument '${arg.name}', so this comparison never matches. Their arguments are: ${available.join(', ')}.`, 'evt-arg-not-in-events', 'warning', suggest(arg.name, available, 3).map((s) => `evt.arg.${s}`));
     }
   }
-  if (openChecks.length && names && names.includes('open') && !names.includes('openat') && !names.includes('openat2')) {
-    for (const span of openChecks) {
-      report(span, "'open' alone misses most file opens: current C libraries call openat or openat2. Select all three, as in 'evt.type in (open, openat, openat2)', or use the open_read/open_write macros.", 'evt-type-open-only', 'warning', ['(open, openat, openat2)']);
+  for (const { name, span } of names ? variantChecks : []) {
+    const variants = missingVariants(name, names!);
+    if (!variants) continue;
+    const all = [name, ...variants].join(', ');
+    if (name === 'open') {
+      report(span, "'open' alone misses most file opens: current C libraries call openat or openat2. Select all three, as in 'evt.type in (open, openat, openat2)', or use the open_read/open_write macros.", 'evt-type-open-only', 'warning', undefined, { missingVariants: [...variants] });
+    } else {
+      report(span, `'${name}' alone misses the same system call made through ${variants.join(' or ')}, which current programs often use instead. Select ${variants.length > 1 ? 'them all' : 'both'}, as in 'evt.type in (${all})'.`, 'evt-type-variants-missing', 'warning', undefined, { missingVariants: [...variants] });
     }
   }
 }
@@ -387,11 +410,16 @@ function explainParseError(message: string, covered: string): string {
   if (trimmed === '!~' || trimmed === '=~') {
     return `'${trimmed}' is not a Falco operator. Use 'regex' for a regular expression (it must match the whole value)${trimmed === '!~' ? ", with 'not' before the check to negate it" : ''}, or ${STRING_FIELD_OPERATORS_HINT.replace("'regex', ", '')}.`;
   }
-  if (/^(?:endwith|startwith|contain|icontain|beginswith)$/.test(trimmed)) {
-    const fixed = trimmed === 'beginswith' ? 'startswith' : trimmed.endsWith('with') ? trimmed.replace(/with$/, 'swith') : trimmed + 's';
-    return `'${trimmed}' is not a Falco operator. Did you mean '${fixed}'?`;
-  }
+  const fixed = operatorTypoFix(trimmed);
+  if (fixed) return `'${trimmed}' is not a Falco operator. Did you mean '${fixed}'?`;
   return `${message.charAt(0).toUpperCase()}${message.slice(1)}${/[.?!]$/.test(message) ? '' : '.'}`;
+}
+
+/** Returns the operator that a common misspelling of one stands for (`endwith` for `endswith`), or undefined. */
+function operatorTypoFix(word: string): string | undefined {
+  if (!/^(?:endwith|startwith|contain|icontain|beginswith)$/.test(word)) return undefined;
+  if (word === 'beginswith') return 'startswith';
+  return word.endsWith('with') ? word.replace(/with$/, 'swith') : word + 's';
 }
 
 export function eventSetCount(set: EventSet): number {

@@ -2,14 +2,15 @@
  * Checks of a rule's `output` text: broken placeholders and fields that
  * Falco's formatter cannot resolve (libs eventformatter.cpp, Falco 0.44).
  */
-import type { Diagnostic, Span } from '../types';
+import type { Diagnostic, DiagnosticData, Span } from '../types';
 import type { FieldExpr, TransformerExpr } from '../condition/ast';
 import type { ScalarMap } from '../yaml/scalar-map';
 import { toDocumentSpan } from '../yaml/scalar-map';
 import { parseOutput } from '../output/parser';
-import { lookupField, fieldNamesForSource } from './fields';
+import { lookupField } from './fields';
+import { fieldCandidates, candidateData } from './field-candidates';
 import { catalog } from '../catalog';
-import { didYouMean, suggest } from '../util/suggest';
+import { didYouMean } from '../util/suggest';
 
 const DEPRECATED_OUTPUT_FIELDS = ['evt.dir', 'evt.latency', 'evt.latency.s', 'evt.latency.ns', 'evt.latency.human', 'evt.wait_latency'];
 
@@ -17,15 +18,24 @@ const DEPRECATED_OUTPUT_FIELDS = ['evt.dir', 'evt.latency', 'evt.latency.s', 'ev
 export function checkOutput(map: ScalarMap, source: string | undefined, problems: Diagnostic[], pluginLoaded: (plugin: string) => boolean = () => true): void {
   const text = map.value;
   const toDoc = (span: Span) => toDocumentSpan(map, span);
-  const report = (span: Span, message: string, severity: Diagnostic['severity'] = 'error', code = 'LOAD_ERR_COMPILE_OUTPUT', suggestions?: string[]) => {
+  const report: Reporter = (span, message, severity = 'error', code = 'LOAD_ERR_COMPILE_OUTPUT', suggestions, extra) => {
     // Falco 0.44 words every formatter failure but the two syntax ones as `unknown filter: ...`.
     const unknownFilter = code === 'LOAD_ERR_COMPILE_OUTPUT' && !message.startsWith('Invalid formatting syntax');
-    const data = { ...(suggestions && suggestions.length ? { suggestions } : {}), ...(unknownFilter ? { unknownFilter } : {}) };
+    const data: DiagnosticData = { ...(suggestions && suggestions.length ? { suggestions } : {}), ...(unknownFilter ? { unknownFilter } : {}), ...extra };
     problems.push({ span: toDoc(span), severity, code, message, ...(Object.keys(data).length ? { data } : {}) });
   };
 
   const { segments } = parseOutput(text);
+  // The literal text just before each placeholder hints at the field meant ("on host '%(...)'").
+  let textBefore = '';
   for (const segment of segments) {
+    if (segment.kind === 'literal') {
+      checkFieldsWithoutPercent(segment.text, segment.span.start, source, pluginLoaded, report);
+      textBefore = segment.text;
+      continue;
+    }
+    const hint = textBefore;
+    textBefore = '';
     if (segment.kind === 'broken') {
       const written = text.slice(segment.span.start, segment.span.end);
       const intended = segment.intended;
@@ -46,16 +56,17 @@ export function checkOutput(map: ScalarMap, source: string | undefined, problems
             // The field inside is real, so dropping the parentheses is the one sensible fix.
             problems[problems.length - 1]!.data!.fixSafe = true;
           } else {
-            const candidates = intended ? suggestOutputFields(intended, source) : [];
+            const found = intended ? fieldCandidates(intended, source, { output: true, textBefore: hint, pluginLoaded }) : { candidates: [] };
             const what = intended ? `'${intended}' is not a field${source ? ` of the ${source} source` : ''}` : 'a placeholder is a % followed by a field name';
-            report(segment.span, `'${written}' is not a valid placeholder: ${what}.${didYouMean(candidates)}`, 'error', 'LOAD_ERR_COMPILE_OUTPUT', candidates.map((c) => `%${c}`));
+            report(segment.span, `'${written}' is not a valid placeholder: ${what}.${didYouMean(found.candidates)}`, 'error', 'LOAD_ERR_COMPILE_OUTPUT', undefined, candidateData(found, '%'));
           }
         }
       }
       continue;
     }
     if (segment.kind === 'placeholder') {
-      checkPlaceholderExpr(segment.expr, segment.span, source, pluginLoaded, report);
+      const nameStart = segment.expr.kind === 'field' ? segment.expr.nameSpan.start : segment.span.start;
+      checkPlaceholderExpr(segment.expr, segment.span, text.slice(segment.span.start, nameStart), hint, source, pluginLoaded, report);
     }
   }
 
@@ -83,26 +94,40 @@ const DISPLAY_REPLACEMENTS: Record<string, string[]> = {
   'fd.proto': ['fd.l4proto'],
 };
 
+type Reporter = (span: Span, message: string, severity?: Diagnostic['severity'], code?: string, suggestions?: string[], extra?: DiagnosticData) => void;
+
 function isDisplayable(name: string): boolean {
   return !catalog.fields.find((f) => f.name === name)?.filterOnly;
 }
 
-function suggestOutputFields(name: string, source: string | undefined): string[] {
-  const names = fieldNamesForSource(source).filter(isDisplayable);
-  const byDistance = suggest(name, names, 3);
-  if (byDistance.length) return byDistance;
-  // A name in another script or far from any field: match its last segment (`ாளர்.name` to `*.name`).
-  if (/host/i.test(name)) return ['evt.hostname'];
-  if (!name.includes('.')) return [];
-  const last = name.split('.').pop() ?? '';
-  return names.filter((n) => n.endsWith(`.${last}`)).slice(0, 3);
+/**
+ * Warns on `label=field` in literal text, such as `fd_proto=fd.l4proto`: the
+ * author meant a placeholder, but without `%` Falco prints the field's name.
+ * `offset` is the literal's offset in the output.
+ */
+function checkFieldsWithoutPercent(literal: string, offset: number, source: string | undefined, pluginLoaded: (plugin: string) => boolean, report: Reporter): void {
+  const pattern = /(?:^|[^\w.%])([A-Za-z_][\w.-]*)=([a-z][a-z0-9_.]*[a-z0-9_])(?![\w[])/g;
+  for (const match of literal.matchAll(pattern)) {
+    const label = match[1]!;
+    const field = match[2]!;
+    if (!field.includes('.')) continue;
+    const lookup = lookupField(field, undefined, source);
+    // A placeholder of a filter-only field or of a plugin that is not loaded would be an error of its own.
+    if (lookup.status !== 'ok' || lookup.field.filterOnly || (lookup.field.plugin && !pluginLoaded(lookup.field.plugin))) continue;
+    const start = offset + match.index! + match[0].length - field.length;
+    report({ start, end: start + field.length }, `'${label}=${field}' prints the text '${field}', not the field's value, because a placeholder starts with '%'. Write '${label}=%${field}'.`, 'warning', 'output-field-without-percent');
+  }
 }
 
-/** Checks the fields of a placeholder; `span` covers the whole placeholder, `%` included, for a top-level field. */
-function checkPlaceholderExpr(expr: FieldExpr | TransformerExpr, span: Span, source: string | undefined, pluginLoaded: (plugin: string) => boolean, report: (span: Span, message: string, severity?: Diagnostic['severity'], code?: string, suggestions?: string[]) => void): void {
+/**
+ * Checks the fields of a placeholder. For a top-level field, `span` covers the
+ * whole placeholder and `namePrefix` is its text before the field name (`%`, and
+ * any width), which each replacement keeps.
+ */
+function checkPlaceholderExpr(expr: FieldExpr | TransformerExpr, span: Span, namePrefix: string, textBefore: string, source: string | undefined, pluginLoaded: (plugin: string) => boolean, report: Reporter): void {
   if (expr.kind === 'transformer') {
     for (const arg of expr.args) {
-      if (arg.kind === 'field' || arg.kind === 'transformer') checkPlaceholderExpr(arg, arg.span, source, pluginLoaded, report);
+      if (arg.kind === 'field' || arg.kind === 'transformer') checkPlaceholderExpr(arg, arg.span, '', textBefore, source, pluginLoaded, report);
     }
     return;
   }
@@ -133,9 +158,9 @@ function checkPlaceholderExpr(expr: FieldExpr | TransformerExpr, span: Span, sou
       }
     }
   }
-  const candidates = suggestOutputFields(expr.name, source);
+  const found = fieldCandidates(expr.name, source, { output: true, textBefore, pluginLoaded });
   let reason = 'it is not a field';
   if (lookup.status === 'other-source') reason = `it belongs to the '${lookup.sources.join("', '")}' source`;
   else if (lookup.status === 'unknown-event-arg') reason = `no event has an argument '${lookup.argName}'`;
-  report(span, `Falco cannot format '%${expr.name}${expr.arg ? `[${expr.arg.value}]` : ''}': ${reason}.${didYouMean(candidates)}`, 'error', 'LOAD_ERR_COMPILE_OUTPUT', candidates.map((c) => `%${c}`));
+  report(span, `Falco cannot format '%${expr.name}${expr.arg ? `[${expr.arg.value}]` : ''}': ${reason}.${didYouMean(found.candidates)}`, 'error', 'LOAD_ERR_COMPILE_OUTPUT', undefined, candidateData(found, namePrefix));
 }

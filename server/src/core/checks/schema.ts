@@ -36,6 +36,7 @@ import type { Document, Node as YamlNode, Scalar, YAMLMap } from 'yaml';
 import type { Diagnostic, Span } from '../types';
 import type { RulesDocument } from '../document/model';
 import { checkItemStructure } from './structure';
+import { suggest } from '../util/suggest';
 
 export interface SchemaFinding {
   /** Falco's text: `failed for <path>: <description>`. */
@@ -121,6 +122,8 @@ interface Cause {
   path: readonly string[];
   constraint: 'type' | 'enum' | 'anyOf' | 'additional' | 'duplicate' | 'required' | 'minProperties' | 'stop';
   explanation: string;
+  /** For an unknown key: the allowed keys close to it that the map lacks, best first. */
+  suggestions?: string[];
 }
 
 interface Finding extends SchemaFinding {
@@ -367,7 +370,8 @@ class Validator {
         unwanted === -1
           ? `Key '${keys[index]}' is repeated, and Falco's rules schema counts the repeat as a key it cannot validate`
           : `Falco's rules schema allows no key '${key}' ${placeOf(target.path, Object.keys(properties))}`;
-      sink.push({ message: failure(target.context, description), span, cause: { path, constraint: unwanted === -1 ? 'duplicate' : 'additional', explanation } });
+      const suggestions = unwanted === -1 ? [] : suggest(key, Object.keys(properties), 2).filter((name) => !keys.includes(name));
+      sink.push({ message: failure(target.context, description), span, cause: { path, constraint: unwanted === -1 ? 'duplicate' : 'additional', explanation, ...(suggestions.length ? { suggestions } : {}) } });
       valid = false;
     }
     return valid;
@@ -568,6 +572,7 @@ export function schemaDiagnostics(document: RulesDocument): Diagnostic[] {
       code: 'schema',
       // A stopped check prints no schema warning: its explanation quotes what Falco prints instead.
       message: cause.constraint === 'stop' ? `${cause.explanation}.` : `${cause.explanation}. Falco's schema check reports: ${finding.message}`,
+      ...(cause.suggestions ? { data: { suggestions: cause.suggestions, ...(cause.suggestions.length === 1 ? { fixSafe: true } : {}) } } : {}),
     });
   }
   return diagnostics;

@@ -6,7 +6,7 @@
  */
 import { isMap, isScalar, isSeq, Scalar } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import type { Diagnostic, Span } from '../types';
+import type { Diagnostic, DiagnosticData, Span } from '../types';
 import type { ItemEntry, RulesItem } from '../document/model';
 import { ITEM_KINDS } from '../document/model';
 import { findKey, ITEM_KEYS, KeyDef, RULE_DEFINITION_KEYS } from '../schema/items';
@@ -38,7 +38,7 @@ export function isRuleUpdate(item: RulesItem): boolean {
 
 export function checkItemStructure(item: RulesItem): Diagnostic[] {
   const problems: Diagnostic[] = [];
-  const error = (span: Span, message: string, code = 'LOAD_ERR_YAML_VALIDATE') => problems.push({ span, severity: 'error', code, message });
+  const error: ErrorSink = (span, message, code = 'LOAD_ERR_YAML_VALIDATE', data) => problems.push({ span, severity: 'error', code, message, ...(data ? { data } : {}) });
 
   if (item.kind === undefined) {
     const first = item.entries[0];
@@ -58,13 +58,15 @@ export function checkItemStructure(item: RulesItem): Diagnostic[] {
   for (const entry of item.entries) {
     const def = findKey(kind, entry.key);
     if (!def) {
-      const hint = didYouMean(suggest(entry.key, ITEM_KEYS[kind].map((k) => k.name), 2));
+      const close = suggest(entry.key, ITEM_KEYS[kind].map((k) => k.name), 2);
+      // A key the item already has is no rename target: the item would then have it twice.
+      const suggestions = close.filter((name) => !item.get(name));
       problems.push({
         span: entry.keySpan,
         severity: 'warning',
         code: 'LOAD_UNKNOWN_KEY',
-        message: `Unknown key '${entry.key}' for a ${kind} item. The key will be ignored.${hint}`,
-        data: { suggestions: suggest(entry.key, ITEM_KEYS[kind].map((k) => k.name), 2) },
+        message: `Unknown key '${entry.key}' for a ${kind} item. The key will be ignored.${didYouMean(close)}`,
+        data: { suggestions, ...(suggestions.length === 1 ? { fixSafe: true } : {}) },
       });
     } else if (seen.has(entry.key)) {
       problems.push({ span: entry.keySpan, severity: 'warning', code: 'duplicate-key', message: `Key '${entry.key}' appears twice in this ${kind}; only one of the values is used. Remove one of them.` });
@@ -121,7 +123,7 @@ function isAppend(item: RulesItem): boolean {
   return text !== undefined && parseYamlCppBool(text) === true;
 }
 
-type ErrorSink = (span: Span, message: string, code?: string) => void;
+type ErrorSink = (span: Span, message: string, code?: string, data?: DiagnosticData) => void;
 
 function checkRule(item: RulesItem, error: ErrorSink, problems: Diagnostic[]): void {
   const update = isRuleUpdate(item);
@@ -149,7 +151,7 @@ function checkRule(item: RulesItem, error: ErrorSink, problems: Diagnostic[]): v
 function checkRequired(item: RulesItem, order: readonly string[], required: readonly string[], error: ErrorSink): void {
   for (const key of order) {
     if (!required.includes(key) || item.get(key)) continue;
-    error(item.nameSpan ?? item.span, `Item has no mapping for key '${key}'. Add '${key}:' to this ${item.kind}.`);
+    error(item.nameSpan ?? item.span, `Item has no mapping for key '${key}'. Add '${key}:' to this ${item.kind}.`, 'LOAD_ERR_YAML_VALIDATE', { missingKey: key });
   }
 }
 

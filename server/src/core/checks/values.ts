@@ -128,25 +128,34 @@ export function networkFieldFor(addressField: string): string {
   return known[addressField] ?? 'fd.net';
 }
 
+/** Perl extensions that RE2 rejects in POSIX mode, with what to write instead. */
+const POSIX_MODE_REJECTS: Array<[RegExp, string]> = [
+  [/\\[dD]/, 'use [0-9] (or [^0-9])'],
+  [/\\[sS]/, 'use [[:space:]] (or [^[:space:]])'],
+  [/\\[wW]/, 'use [[:alnum:]_] (or [^[:alnum:]_])'],
+  [/\\[bB]/, 'word boundaries are not available; match the surrounding characters instead'],
+  [/\\[AzCQE]/, 'use ^ and $, and escape special characters one by one'],
+  [/\\[pP]/, 'use a bracket expression such as [[:alpha:]]'],
+  [/\(\?/, 'write a plain group (...), without flags or ?:'],
+  [/[*+?}]\?/, 'non-greedy repetition is not available; Falco matches the whole value anyway'],
+];
+
 /**
- * Checks a `regex` value the way RE2 (POSIX syntax, as libs compiles it)
- * would, approximated with JavaScript's engine: RE2-only syntax is rewritten
- * first, and constructs RE2 lacks (backreferences, lookaround) are rejected.
- * Returns a message when the pattern does not compile.
+ * Checks a `regex` value as libs compiles it: RE2 with `RE2::POSIX` options
+ * (libs sinsp_filtercheck.cpp), so POSIX egrep syntax without Perl classes,
+ * `(?...)` groups or non-greedy repetition, matched against the whole value.
+ * Other syntax errors are found with JavaScript's engine, which reads POSIX
+ * egrep syntax alike. Returns a message when the pattern does not compile.
  */
 export function checkRegex(pattern: string): string | undefined {
   const backreference = /\\[1-9]/.exec(pattern);
   if (backreference) return `invalid regex pattern '${pattern}': RE2 has no backreferences ('${backreference[0]}').`;
-  const lookaround = /\(\?<?[=!]/.exec(pattern);
-  if (lookaround) return `invalid regex pattern '${pattern}': RE2 has no lookahead or lookbehind ('${lookaround[0]}').`;
-  const translated = pattern
-    .replace(/^\(\?[imsU]+\)/, '')
-    .replace(/\(\?[imsU]*-?[imsU]*:/g, '(?:')
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\\[pP](?:\{[A-Za-z_]+\}|[A-Za-z])/g, '.')
-    .replace(/\\[AzCQE]/g, '');
+  for (const [construct, advice] of POSIX_MODE_REJECTS) {
+    const found = construct.exec(pattern);
+    if (found) return `invalid regex pattern '${pattern}': Falco compiles regex values in RE2's POSIX mode, which rejects '${found[0]}'; ${advice}.`;
+  }
   try {
-    new RegExp(translated);
+    new RegExp(pattern.replace(/\[\[:[a-z]+:\]\]/g, '[a]').replace(/\[:[a-z]+:\]/g, 'a'));
     return undefined;
   } catch (error) {
     return `invalid regex pattern '${pattern}': ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/: /, '')}.`;

@@ -284,6 +284,7 @@ function repairIndentation(document: RulesDocument, chunk: Chunk, original: stri
     severity: 'error',
     code: 'LOAD_ERR_YAML_PARSE',
     message: `Key '${firstMisplaced.key}' is not indented under '- ${kind}:'. The ${kind}'s properties must be indented under '- ${kind}:' (by ${keyColumn} spaces, level with '${kind}:'), or YAML reads them as a new, broken element.`,
+    data: { outdentedKey: true },
   });
 
   // Indent every line after the first by keyColumn spaces; remember where text was inserted.
