@@ -1,56 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { RulesWorkspace, getCodeActions, applyEdits, fixAll } from '../../server/src/core';
-import type { CodeAction, Diagnostic } from '../../server/src/core';
+import { RulesWorkspace, fixAll } from '../../server/src/core';
+import { URI, action, applyChecked, fixesFor, workspaceWith } from './fix-helpers';
 import { readFixture } from '../helpers';
-
-const URI = 'file:///fixes_structure_rules.yaml';
-
-function workspaceWith(text: string): RulesWorkspace {
-  const workspace = new RulesWorkspace();
-  workspace.setFile(URI, text);
-  return workspace;
-}
-
-/** Returns the diagnostic of `code` that covers exactly the first `needle`, with its actions. */
-function fixesFor(text: string, needle: string, code: string, where?: (d: Diagnostic) => boolean): { diagnostic: Diagnostic; actions: CodeAction[] } {
-  const workspace = workspaceWith(text);
-  const start = text.indexOf(needle);
-  assert.ok(start >= 0, `'${needle}' is not in the text`);
-  const diagnostic = workspace.diagnostics(URI).find((d) => d.code === code && d.span.start === start && d.span.end === start + needle.length && (!where || where(d)));
-  assert.ok(diagnostic, `no ${code} diagnostic covers '${needle}'`);
-  return { diagnostic, actions: getCodeActions(workspace, URI, diagnostic.span, [diagnostic]) };
-}
-
-function action(actions: CodeAction[], title: string): CodeAction {
-  const found = actions.find((a) => a.title === title);
-  assert.ok(found, `no action '${title}' among ${actions.map((a) => `'${a.title}'`).join(', ')}`);
-  return found;
-}
-
-const errorKey = (d: Diagnostic) => `${d.code}: ${d.message}`;
-
-/**
- * Applies `chosen` and checks the result: the fixed diagnostic is gone (one
- * fewer with its message) and every error of the new text was already there
- * before. Returns the new text.
- */
-function applyChecked(before: string, chosen: CodeAction): string {
-  const after = applyEdits(before, chosen.edits.filter((e) => e.uri === URI));
-  const diagnostics = workspaceWith(after).diagnostics(URI);
-  const fixed = (list: Diagnostic[]) => list.filter((d) => d.code === chosen.diagnostic.code && d.message === chosen.diagnostic.message).length;
-  const previousDiagnostics = workspaceWith(before).diagnostics(URI);
-  assert.ok(fixed(diagnostics) < fixed(previousDiagnostics), `still reported: ${chosen.diagnostic.message}`);
-  // Each error before may stand for one error after, so a repeated error counts as new.
-  const previous = previousDiagnostics.filter((d) => d.severity === 'error').map(errorKey);
-  const added: string[] = [];
-  for (const key of diagnostics.filter((d) => d.severity === 'error').map(errorKey)) {
-    const index = previous.indexOf(key);
-    if (index === -1) added.push(key);
-    else previous.splice(index, 1);
-  }
-  assert.deepEqual(added, []);
-  return after;
-}
 
 const rule = (name: string, priority: string, extra = '') => `- rule: ${name}\n  desc: d\n  condition: spawned_process\n  output: o\n  priority: ${priority}\n${extra}`;
 
@@ -118,7 +69,7 @@ describe('quick-fixes: unknown and missing keys', () => {
 
   it('offers the rename on the missing key first', () => {
     const before = '- rule: R\n  desc: d\n  conditon: spawned_process\n  output: o\n  priority: INFO\n';
-    const { actions } = fixesFor(before, 'R', 'LOAD_ERR_YAML_VALIDATE', (d) => d.data?.missingKey === 'condition');
+    const { actions } = fixesFor(before, 'R', 'LOAD_ERR_YAML_VALIDATE', {}, (d) => d.data?.missingKey === 'condition');
     assert.deepEqual(actions.map((a) => [a.title, a.safe, a.isPreferred]), [
       ["Rename 'conditon' to 'condition'", true, true],
       ["Add 'condition' with a placeholder value to review", false, false],
@@ -151,7 +102,7 @@ describe('quick-fixes: unknown and missing keys', () => {
 
   it('adds a missing desc', () => {
     const before = '- rule: R\n  condition: spawned_process\n  output: o\n  priority: INFO\n';
-    const { actions } = fixesFor(before, 'R', 'LOAD_ERR_YAML_VALIDATE', (d) => d.data?.missingKey === 'desc');
+    const { actions } = fixesFor(before, 'R', 'LOAD_ERR_YAML_VALIDATE', {}, (d) => d.data?.missingKey === 'desc');
     assert.equal(actions.length, 1);
     assert.equal(actions[0]!.isPreferred, true);
     assert.equal(actions[0]!.safe, false);
@@ -160,7 +111,7 @@ describe('quick-fixes: unknown and missing keys', () => {
 
   it('adds an output from the condition fields', () => {
     const before = '- rule: R\n  desc: d\n  condition: evt.type = connect and fd.sip = 10.1.2.3 and fd.ip = 10.1.2.4\n  priority: INFO\n';
-    const { actions } = fixesFor(before, 'R', 'LOAD_ERR_YAML_VALIDATE', (d) => d.data?.missingKey === 'output');
+    const { actions } = fixesFor(before, 'R', 'LOAD_ERR_YAML_VALIDATE', {}, (d) => d.data?.missingKey === 'output');
     const after = applyChecked(before, actions[0]!);
     // fd.ip can only filter, so the output leaves it out.
     const output = 'TODO describe the event (evt_type=%evt.type fd_sip=%fd.sip user=%user.name process=%proc.name command=%proc.cmdline)';
@@ -170,7 +121,7 @@ describe('quick-fixes: unknown and missing keys', () => {
 
   it('adds a missing priority after a folded value and keeps CRLF', () => {
     const before = '- rule: R\r\n  desc: d\r\n  condition: spawned_process\r\n  output: >\r\n    shell started\r\n\r\n  # about tags\r\n  tags: [a]\r\n';
-    const { actions } = fixesFor(before, 'R', 'LOAD_ERR_YAML_VALIDATE', (d) => d.data?.missingKey === 'priority');
+    const { actions } = fixesFor(before, 'R', 'LOAD_ERR_YAML_VALIDATE', {}, (d) => d.data?.missingKey === 'priority');
     const after = applyChecked(before, actions[0]!);
     assert.equal(after, '- rule: R\r\n  desc: d\r\n  condition: spawned_process\r\n  output: >\r\n    shell started\r\n  priority: WARNING\r\n\r\n  # about tags\r\n  tags: [a]\r\n');
     assert.deepEqual(workspaceWith(after).diagnostics(URI), []);
@@ -178,13 +129,13 @@ describe('quick-fixes: unknown and missing keys', () => {
 
   it('adds a key to a flow item', () => {
     const before = '- {rule: R, desc: d, condition: spawned_process, output: o}\n';
-    const { actions } = fixesFor(before, 'R', 'LOAD_ERR_YAML_VALIDATE', (d) => d.data?.missingKey === 'priority');
+    const { actions } = fixesFor(before, 'R', 'LOAD_ERR_YAML_VALIDATE', {}, (d) => d.data?.missingKey === 'priority');
     assert.equal(applyChecked(before, actions[0]!), '- {rule: R, desc: d, condition: spawned_process, output: o, priority: WARNING}\n');
   });
 
   it('adds the items of a list', () => {
     const before = '- list: shells\n- rule: R\n  desc: d\n  condition: spawned_process and proc.name in (shells)\n  output: o\n  priority: INFO\n';
-    const { actions } = fixesFor(before, 'shells', 'LOAD_ERR_YAML_VALIDATE', (d) => d.data?.missingKey === 'items');
+    const { actions } = fixesFor(before, 'shells', 'LOAD_ERR_YAML_VALIDATE', {}, (d) => d.data?.missingKey === 'items');
     assert.equal(applyChecked(before, actions[0]!), before.replace('- list: shells\n', '- list: shells\n  items: []\n'));
   });
 });
