@@ -36,7 +36,7 @@ export function applyEdits(text: string, edits: readonly DocumentEdit[]): string
   return result;
 }
 
-/** The safe, non-overlapping edits of one round of fix-all, in document order. */
+/** Returns the safe, non-overlapping edits of one round of fix-all, in document order. */
 export function safeFixEdits(workspace: RulesWorkspace, uri: string): DocumentEdit[] {
   const document = workspace.getDocument(uri);
   if (!document) return [];

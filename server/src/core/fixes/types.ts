@@ -21,7 +21,8 @@ export interface CodeAction {
   isPreferred: boolean;
   /**
    * True when the fix is safe to apply without a person choosing: it keeps
-   * the rule's meaning and conflicts with no other fix. Fix-all applies only these.
+   * the rule's meaning. Fix-all applies only these, and skips one that
+   * overlaps an edit it already chose (a later round picks it up).
    */
   safe: boolean;
   edits: DocumentEdit[];
