@@ -85,7 +85,8 @@ export const eventArgFixer: Fixer = (context) => {
     if (!edits) continue;
     const owners = (events ?? []).filter((event) => argumentFor(written, event) === target).map((event) => event.name);
     const where = owners.length ? ` (the argument of ${owners.join(', ')})` : '';
-    actions.push(quickFix(context, `Replace 'evt.arg.${written}' with 'evt.arg.${target}'${where} in this ${item.kind}`, edits, safe));
+    const prefix = covered.startsWith('evt.rawarg.') || covered.startsWith('%evt.rawarg.') ? 'evt.rawarg' : 'evt.arg';
+    actions.push(quickFix(context, `Replace '${prefix}.${written}' with '${prefix}.${target}'${where} in this ${item.kind}`, edits, safe));
   }
   return actions;
 };
