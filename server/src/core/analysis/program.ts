@@ -74,7 +74,7 @@ export class Program {
     });
   }
 
-  /** Every definition of `name` of `kind`, in load order. */
+  /** Returns every definition of `name` of `kind`, in load order. */
   definitionsOf(kind: Definition['kind'], name: string): readonly Definition[] {
     return this.definitions.get(`${kind}:${name}`) ?? [];
   }
@@ -92,40 +92,48 @@ export class Program {
     return this.files.findIndex((f) => f.document.uri === uri);
   }
 
-  /** Diagnostics of one file, computed once per program. */
+  /** Returns the diagnostics of one file, computed once per program. */
   diagnostics(uri: string): Diagnostic[] {
     const cached = this.diagnosticsCache.get(uri);
     if (cached) return cached;
     const fileIndex = this.fileIndexOf(uri);
     if (fileIndex === -1) return [];
+
     const document = this.files[fileIndex]!.document;
     const problems: Diagnostic[] = [...document.problems];
     for (const item of document.items) {
       // The YAML error already covers an item that could not be read whole.
       if (item.hasSyntaxErrors) continue;
-      const before = problems.length;
-      try {
-        problems.push(...checkItemStructure(item));
-        this.checkItemSemantics(item, fileIndex, problems);
-      } catch (error) {
-        // An input no check foresaw (such as nesting deep enough to exhaust the stack): keep the other items.
-        problems.length = before;
-        problems.push({
-          span: item.nameSpan ?? item.span,
-          severity: 'warning',
-          code: 'internal-error',
-          message: `This ${item.kind ?? 'item'} could not be checked (${error instanceof RangeError ? 'it is nested too deeply' : String(error)}). Falco may still accept it; please report the file.`,
-        });
-      }
+      this.checkItem(item, fileIndex, problems);
     }
-    // Schema findings are notes; a loader diagnostic on the same text already says more.
+
+    // Schema findings are notes, and a loader diagnostic on the same text already explains more.
     const loaderSpans = problems.map((p) => p.span);
     const overlaps = (a: { start: number; end: number }) => loaderSpans.some((b) => a.start < b.end && b.start < a.end);
     problems.push(...schemaDiagnostics(document).filter((note) => !overlaps(note.span)));
     this.checkUnused(document, fileIndex, problems);
+
     problems.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     this.diagnosticsCache.set(uri, problems);
     return problems;
+  }
+
+  /** Checks one item; an unforeseen failure becomes a warning on the item instead of losing the file's other diagnostics. */
+  private checkItem(item: RulesItem, fileIndex: number, problems: Diagnostic[]): void {
+    const before = problems.length;
+    try {
+      problems.push(...checkItemStructure(item));
+      this.checkItemSemantics(item, fileIndex, problems);
+    } catch (error) {
+      // For example nesting deep enough to exhaust the stack.
+      problems.length = before;
+      problems.push({
+        span: item.nameSpan ?? item.span,
+        severity: 'warning',
+        code: 'internal-error',
+        message: `This ${item.kind ?? 'item'} could not be checked (${error instanceof RangeError ? 'it is nested too deeply' : String(error)}). Falco may still accept it; please report the file.`,
+      });
+    }
   }
 
   /** The scope a condition of `item` sees, as Falco's load order decides it. */
@@ -166,7 +174,7 @@ export class Program {
     return 'syscall';
   }
 
-  /** The parsed condition of the macro `name` as visible from file `fileIndex` (its last full definition). */
+  /** Returns the parsed condition of the macro `name` as visible from file `fileIndex` (its last full definition). */
   private macroExpr(name: string, fileIndex: number): Expr | undefined {
     const defs = this.definitionsOf('macro', name).filter((d) => d.fileIndex <= fileIndex && !d.isUpdate);
     const last = defs[defs.length - 1];
@@ -178,7 +186,7 @@ export class Program {
     return this.macroExprCache.get(last.item);
   }
 
-  /** The items of list `name` as visible from file `fileIndex`, nested lists expanded; undefined when not a list. */
+  /** Returns the items of list `name` as visible from file `fileIndex`, nested lists expanded, or undefined when it is not a list. */
   private listItems(name: string, fileIndex: number): readonly string[] | undefined {
     const key = `${fileIndex}:${name}`;
     if (this.listItemCache.has(key)) return this.listItemCache.get(key);
@@ -367,7 +375,7 @@ export class Program {
     void fileIndex;
   }
 
-  /** Which macros and lists any loaded condition refers to. */
+  /** Computes which macros and lists any loaded condition refers to. */
   private computeUsage(): { macrosUsedByRules: Set<string>; referencedMacros: Set<string>; referencedLists: Set<string> } {
     if (this.usage) return this.usage;
     const referencedMacros = new Set<string>();
