@@ -74,16 +74,17 @@ describe('quick-fixes: operators', () => {
   }
 
   it('rewrites =~ as a whole-value regex', () => {
-    const fixed = applyFix(rule('spawned_process and proc.name =~ "^ba"'), 'LOAD_ERR_COMPILE_CONDITION', '"^ba"', /regex/);
-    assert.equal(fixed.text, rule('spawned_process and proc.name regex "ba.*"'));
+    const fixed = applyFix(rule('spawned_process and proc.name =~ "^ba[sz]h"'), 'LOAD_ERR_COMPILE_CONDITION', '"^ba[sz]h"', /regex/);
+    assert.equal(fixed.text, rule('spawned_process and proc.name regex "ba[sz]h.*"'));
     assert.equal(fixed.action.safe, true);
-    assertFixedCleanly(fixed, 'LOAD_ERR_COMPILE_CONDITION', '"^ba"');
+    assertFixedCleanly(fixed, 'LOAD_ERR_COMPILE_CONDITION', '"^ba[sz]h"');
   });
 
   it('rewrites !~ with not and doubles the escape', () => {
-    const fixed = applyFix(rule('spawned_process and proc.cmdline !~ "^10\\."'), 'LOAD_ERR_COMPILE_CONDITION', '!~');
+    const fixed = applyFix(rule('spawned_process and proc.cmdline !~ "^10\\."'), 'LOAD_ERR_COMPILE_CONDITION', '!~', /regex/);
     assert.equal(fixed.text, rule('spawned_process and not proc.cmdline regex "10\\\\..*"'));
-    assert.equal(fixed.action.safe, true);
+    // The literal prefix makes `startswith` the safe rewrite; the regex one stays on offer.
+    assert.equal(fixed.action.safe, false);
     assertFixedCleanly(fixed, 'LOAD_ERR_COMPILE_CONDITION', '!~');
   });
 
@@ -95,7 +96,7 @@ describe('quick-fixes: operators', () => {
   });
 
   it('keeps a single-quoted scalar single-quoted', () => {
-    const fixed = applyFix(rule("'spawned_process and proc.cmdline !~ \"^10\\.\"'"), 'LOAD_ERR_COMPILE_CONDITION', '!~');
+    const fixed = applyFix(rule("'spawned_process and proc.cmdline !~ \"^10\\.\"'"), 'LOAD_ERR_COMPILE_CONDITION', '!~', /regex/);
     assert.equal(fixed.text, rule("'spawned_process and not proc.cmdline regex \"10\\\\..*\"'"));
   });
 
@@ -109,11 +110,12 @@ describe('quick-fixes: operators', () => {
     assert.equal(fixed.text, rule('spawned_process and proc.name regex "python[0-9].*|.*sh"'));
   });
 
-  it('offers a simpler operator as a choice', () => {
+  it('prefers the plain operator for a literal pattern', () => {
     const { actions } = actionsFor(rule('spawned_process and fd.name =~ "^/tmp/"'), 'LOAD_ERR_COMPILE_CONDITION', '"^/tmp/"');
     const simple = actions.find((a) => a.title.includes('startswith'))!;
-    assert.equal(simple.safe, false);
-    assert.equal(simple.isPreferred, false);
+    assert.equal(simple.safe, true);
+    assert.equal(simple.isPreferred, true);
+    assert.equal(actions[0], simple);
     const fixed = applyEdits(rule('spawned_process and fd.name =~ "^/tmp/"'), simple.edits);
     assert.equal(fixed, rule('spawned_process and fd.name startswith "/tmp/"'));
   });

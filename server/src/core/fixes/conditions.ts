@@ -85,7 +85,8 @@ function readRegexCheck(text: string, span: { start: number; end: number }): Reg
 /**
  * Rewrites `=~`/`!~` as Falco's `regex` on string fields, with the pattern
  * converted to a whole-value match, and as a network comparison on address
- * fields. The regex rewrite keeps the meaning, so it is safe. A network
+ * fields. Both keep the meaning, so they are safe; for a literal pattern the
+ * plain operator (`startswith`, `endswith`, `contains`, `=`) is the safe one. A network
  * derived from a pattern is safe only when the pattern is a plain dotted
  * prefix, because other octet patterns had to be evaluated.
  */
@@ -108,7 +109,8 @@ export const regexOperatorFixer: Fixer = (context) => {
     // A value ending in a backslash cannot be quoted: libs never closes a string after `\"`.
     if (pattern === undefined || pattern.endsWith('\\') || checkRegex(pattern) !== undefined) return [];
     const text = `${not}${check.fieldText} regex ${quoteValue(pattern, check.quote)}`;
-    offer(`Rewrite as '${text}' (Falco's regex matches the whole value)`, text, true);
+    // A literal pattern is the same test as a plain operator, which Falco prefers to a regex
+    // (it warns that such a regex may be optimized), so that rewrite comes first and is the safe one.
     const literal = literalPattern(check.pattern);
     if (literal) {
       let operator = 'contains';
@@ -116,8 +118,9 @@ export const regexOperatorFixer: Fixer = (context) => {
       else if (literal.anchoredStart) operator = 'startswith';
       else if (literal.anchoredEnd) operator = 'endswith';
       const simple = `${not}${check.fieldText} ${operator} ${quoteValue(literal.text, check.quote)}`;
-      offer(`Rewrite as '${simple}'`, simple, false);
+      offer(`Rewrite as '${simple}'`, simple, true);
     }
+    offer(`Rewrite as '${text}' (Falco's regex matches the whole value)`, text, !literal);
   } else if (isAddressType(lookup.type)) {
     const network = networkFromRegex(check.pattern);
     if (!network) return [];
