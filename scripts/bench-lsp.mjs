@@ -3,11 +3,12 @@
 // and p50/p99 of completion and hover at condition positions. Exported for
 // scripts/bench.mjs, which prints the figures with their budgets.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const rpc = require('vscode-languageserver-protocol/node');
@@ -31,6 +32,57 @@ function conditionPositions(text, max) {
     if (match) positions.push({ line, character: match.index + match[1].length + 2 });
   }
   return positions;
+}
+
+/** Resident memory of a process in MB, from /proc (Linux); NaN elsewhere. */
+function residentMegabytes(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kilobytes = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
+    return kilobytes / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Starts the server on a workspace folder of `copies` rules files (the official
+ * files with their items renamed, so every copy defines its own names) and
+ * measures the time until the server reports them indexed, and its memory.
+ */
+export async function benchWorkspaceIndexing({ copies = 200 } = {}) {
+  const sources = ['rules/falco_rules.yaml', 'rules/falco-incubating_rules.yaml', 'rules/falco-sandbox_rules.yaml', 'plugin-rules/k8s_audit_rules.yaml']
+    .map((name) => readFileSync(resolve('test/fixtures/official', name), 'utf8'));
+  const folder = mkdtempSync(join(tmpdir(), 'falco-bench-workspace-'));
+  let bytes = 0;
+  for (let i = 0; i < copies; i++) {
+    const text = sources[i % sources.length].replace(/^(- (?:rule|macro|list): )(.*)$/gm, (_, head, name) => `${head}${name}_copy${i}`);
+    bytes += text.length;
+    writeFileSync(join(folder, `copy${String(i).padStart(3, '0')}_rules.yaml`), text);
+  }
+
+  const child = spawn(process.execPath, ['out/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const connection = rpc.createProtocolConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+  const indexed = new Promise((resolveIndexed) => {
+    connection.onNotification(rpc.LogMessageNotification.type, (params) => {
+      const match = /^index: (\d+) rules files indexed in (\d+) ms/.exec(params.message);
+      if (match) resolveIndexed({ files: Number(match[1]), serverMs: Number(match[2]) });
+    });
+  });
+  connection.listen();
+  const start = performance.now();
+  const root = pathToFileURL(folder).toString();
+  await connection.sendRequest(rpc.InitializeRequest.type, { processId: process.pid, rootUri: root, capabilities: {}, workspaceFolders: [{ uri: root, name: 'bench' }] });
+  await connection.sendNotification(rpc.InitializedNotification.type, {});
+  const result = await indexed;
+  const wallMs = performance.now() - start;
+  const residentMb = residentMegabytes(child.pid);
+  await connection.sendRequest(rpc.ShutdownRequest.type);
+  await connection.sendNotification(rpc.ExitNotification.type);
+  connection.dispose();
+  child.kill();
+  rmSync(folder, { recursive: true, force: true });
+  return { files: result.files, megabytes: Number((bytes / 1024 / 1024).toFixed(1)), indexMs: Math.round(wallMs), residentMb: Number(residentMb.toFixed(1)) };
 }
 
 export async function benchLanguageServer({ requests = 300 } = {}) {
@@ -72,6 +124,7 @@ export async function benchLanguageServer({ requests = 300 } = {}) {
     hover.push(await time(rpc.HoverRequest.type, { textDocument: { uri: sandbox.uri }, position: { line: position.line, character: position.character - 1 } }));
   }
 
+  const residentMb = residentMegabytes(child.pid);
   await connection.sendRequest(rpc.ShutdownRequest.type);
   await connection.sendNotification(rpc.ExitNotification.type);
   connection.dispose();
@@ -79,6 +132,7 @@ export async function benchLanguageServer({ requests = 300 } = {}) {
   const round = (v) => Number(v.toFixed(1));
   return {
     requests,
+    residentMb: round(residentMb),
     firstDiagnosticsMs: round(firstDiagnosticsMs),
     completionP50Ms: round(percentile(completion, 50)),
     completionP99Ms: round(percentile(completion, 99)),

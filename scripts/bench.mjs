@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { benchLanguageServer } from './bench-lsp.mjs';
+import { benchLanguageServer, benchWorkspaceIndexing } from './bench-lsp.mjs';
 
 const require = createRequire(import.meta.url);
 const { parseDocument } = require('yaml');
@@ -57,6 +57,7 @@ for (let i = 0; i < RUNS + 3; i++) {
 }
 
 const lsp = await benchLanguageServer();
+const indexing = await benchWorkspaceIndexing();
 
 const results = {
   date: new Date().toISOString(),
@@ -69,7 +70,7 @@ const results = {
   analysisMs: Number(median(analysisTimes).toFixed(1)),
 };
 results.analysisToParseRatio = Number((results.analysisMs / results.yamlParseMs).toFixed(2));
-Object.assign(results, { lsp });
+Object.assign(results, { lsp, indexing });
 
 const holds = (value, budget) => `<= ${budget} ms: ${value <= budget ? 'holds' : 'MISSED'}`;
 
@@ -82,6 +83,9 @@ const rows = [
   ['server: completion p99', `${lsp.completionP99Ms} ms`, holds(lsp.completionP99Ms, 10)],
   ['server: hover p50', `${lsp.hoverP50Ms} ms`, '-'],
   ['server: hover p99', `${lsp.hoverP99Ms} ms`, holds(lsp.hoverP99Ms, 10)],
+  ['server: resident memory, official files open', `${lsp.residentMb} MB`, `<= 120 MB: ${lsp.residentMb <= 120 ? 'holds' : 'MISSED'}`],
+  [`server: index ${indexing.files} files (${indexing.megabytes} MB)`, `${indexing.indexMs} ms`, `<= 3000 ms: ${indexing.indexMs <= 3000 ? 'holds' : 'MISSED'}`],
+  ['server: resident memory after indexing', `${indexing.residentMb} MB`, `<= 200 MB: ${indexing.residentMb <= 200 ? 'holds' : 'MISSED'}`],
 ];
 for (const [name, value, budget] of rows) console.log(`${name.padEnd(52)} ${value.padStart(10)}   ${budget}`);
 
