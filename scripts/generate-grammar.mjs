@@ -49,6 +49,17 @@ const valueCaptures = (first) => ({
   [first + 1]: { name: `string.unquoted.value.${S}` },
 });
 
+/** Builds the entry of a quoted scalar: it ends at the closing quote, or where YAML ends the value. */
+function quotedEntry(base, quote, kind, closing, content) {
+  return {
+    begin: `${base}[ \\t]+(${quote})`,
+    beginCaptures: { ...keyCaptures(5), 7: { name: `string.quoted.${kind}.${S} punctuation.definition.string.begin.${S}` } },
+    end: closing + DEDENT_END,
+    endCaptures: { 1: { name: `string.quoted.${kind}.${S} punctuation.definition.string.end.${S}` } },
+    ...content,
+  };
+}
+
 /** A block-mapping entry whose value is a scalar of one style, ending where YAML ends it. */
 function entry(key, style, content, { emptyFirstLine = false } = {}) {
   const base = `${KEY_PREFIX}(${key})${COLON}`;
@@ -61,21 +72,10 @@ function entry(key, style, content, { emptyFirstLine = false } = {}) {
         ...content,
       };
     case 'double':
-      return {
-        begin: `${base}[ \\t]+(")`,
-        beginCaptures: { ...keyCaptures(5), 7: { name: `string.quoted.double.${S} punctuation.definition.string.begin.${S}` } },
-        end: r`(")|` + DEDENT_END,
-        endCaptures: { 1: { name: `string.quoted.double.${S} punctuation.definition.string.end.${S}` } },
-        ...content,
-      };
+      return quotedEntry(base, '"', 'double', r`(")|`, content);
     case 'single':
-      return {
-        begin: `${base}[ \\t]+(')`,
-        beginCaptures: { ...keyCaptures(5), 7: { name: `string.quoted.single.${S} punctuation.definition.string.begin.${S}` } },
-        end: r`(')(?!')|` + DEDENT_END,
-        endCaptures: { 1: { name: `string.quoted.single.${S} punctuation.definition.string.end.${S}` } },
-        ...content,
-      };
+      // A doubled '' is an escaped quote, not the end.
+      return quotedEntry(base, "'", 'single', r`(')(?!')|`, content);
     case 'plain':
       // Also `key:` with the value on the following, deeper lines.
       return {

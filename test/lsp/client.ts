@@ -49,7 +49,7 @@ export class TestClient {
   private readonly process: ChildProcess;
   private readonly waiters = new Map<string, (params: PublishDiagnosticsParams) => void>();
   private readonly published = new Map<string, PublishDiagnosticsParams>();
-  /** The `falco` settings the client returns when the server asks for them. */
+  /** The `falco` settings the client returns when the server requests them. */
   settings: Record<string, unknown> = {};
   /** Messages the server logged through window/logMessage. */
   readonly logs: string[] = [];
@@ -139,7 +139,7 @@ export class TestClient {
   }
 }
 
-/** The 0-based line and character of the first occurrence of `needle`, plus `delta` characters. */
+/** Returns the 0-based line and character of the first occurrence of `needle`, plus `delta` characters. */
 export function positionOf(text: string, needle: string, delta = 0): { line: number; character: number } {
   const offset = text.indexOf(needle);
   assert.notEqual(offset, -1, `'${needle}' not found in the test document`);

@@ -150,7 +150,7 @@ function expandPaths(paths: string[], unreadable: Array<{ file: string; message:
 
 /**
  * Applies every safe fix to each file, writes the files that changed, and
- * tells on standard error how many fixes each took. The diagnostics that
+ * prints on standard error how many fixes each took. The diagnostics that
  * follow are those of the fixed text.
  */
 function applySafeFixes(workspace: RulesWorkspace, texts: Map<string, TextDocument>, unreadable: Array<{ file: string; message: string }>): void {

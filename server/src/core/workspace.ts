@@ -7,6 +7,7 @@
 import type { Diagnostic, Severity } from './types';
 import { parseRulesDocument, RulesDocument } from './document/model';
 import { Program } from './analysis/program';
+import { compareStrings } from './util/compare';
 import type { PluginSpec } from './analysis/environment';
 import defaultRules from './default-rules/falco_rules.json';
 
@@ -21,10 +22,10 @@ export interface WorkspaceOptions {
    */
   plugins?: PluginSpec[];
   /**
-   * Load order: files load in the order of the first entry that names them or a
-   * folder above them; files no entry names load after, sorted by URI. Entries
-   * are URIs or URI prefixes. Default: every file sorted by URI, except that
-   * when no order is set files keep the order in which they were added.
+   * Load order, as URIs or URI prefixes. A file loads at the position of the
+   * first entry that names it or a folder above it, and files that no entry
+   * names load after, sorted by URI. An empty list sorts every file by URI.
+   * Without a list, files keep the order in which they were added.
    */
   loadOrder?: string[];
   /**
@@ -140,5 +141,5 @@ function orderDocuments(documents: RulesDocument[], loadOrder: string[] | undefi
     const index = loadOrder.findIndex((entry) => uri === entry || uri.startsWith(entry.endsWith('/') ? entry : `${entry}/`));
     return index === -1 ? loadOrder.length : index;
   };
-  return [...documents].sort((a, b) => rank(a.uri) - rank(b.uri) || (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  return [...documents].sort((a, b) => rank(a.uri) - rank(b.uri) || compareStrings(a.uri, b.uri));
 }

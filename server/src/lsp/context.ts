@@ -16,7 +16,7 @@ export interface ServerContext {
   syncDocument(document: TextDocument): void;
   /** Logs a failed request with the method and the document, and keeps serving. */
   logFailure(method: string, uri: string, error: unknown): void;
-  /** Logs an answered request with its duration when `falco.trace.server` is on. */
+  /** Logs a handled request with its duration when `falco.trace.server` is on. */
   trace(method: string, uri: string, milliseconds: number): void;
 }
 

@@ -102,7 +102,7 @@ function publish(document: TextDocument): void {
 }
 
 /**
- * Edits arrive per keystroke; the workspace takes the new text only when
+ * Edits arrive per keystroke. The workspace takes the new text only when
  * diagnostics are published (at most every PUBLISH_DELAY_MS) or when a request
  * needs the document, so a burst of edits costs one analysis.
  */

@@ -11,7 +11,7 @@ import { parseVersion } from '../core/analysis/environment';
 export type BaseRuleset = 'bundled' | 'none' | 'files';
 
 export interface ServerSettings {
-  /** Which rules load before the workspace's: the bundled falco_rules.yaml, none, or `baseRulesetFiles`. Default `bundled`. */
+  /** Rules loaded before the workspace's: the bundled falco_rules.yaml, none, or `baseRulesetFiles`. Default `bundled`. */
   baseRuleset: BaseRuleset;
   /** Base rules files for `baseRuleset: files`, absolute or relative to the first workspace folder. */
   baseRulesetFiles: string[];
@@ -23,7 +23,7 @@ export interface ServerSettings {
   loadOrder: string[];
   /** Severity per diagnostic code (`error`, `warning`, `info`, `hint` or `off`). */
   severity: Record<string, Severity | 'off'>;
-  /** `falco.trace.server`: the client traces the protocol, and the server logs each request it answers with its duration. */
+  /** `falco.trace.server`: the client traces the protocol, and the server logs each request it handles with its duration. */
   trace: TraceLevel;
 }
 

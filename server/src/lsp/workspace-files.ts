@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { looksLikeFalcoRules } from '../core/detect';
+import { compareStrings } from '../core/util/compare';
 
 /** Folders never searched: dependencies, version control, build output. */
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.hg', '.svn', 'out', 'dist', '.vscode-test']);
@@ -61,5 +62,5 @@ export function findRulesFiles(root: string, onError: (path: string, error: unkn
       if (found.length >= MAX_FILES) break;
     }
   }
-  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return found.sort((a, b) => compareStrings(a.path, b.path));
 }

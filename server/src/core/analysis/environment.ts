@@ -84,7 +84,7 @@ export class LoadEnvironment {
     return plugin !== undefined && this.pluginLoaded(plugin);
   }
 
-  /** The loaded sources, for suggestions. */
+  /** Returns the loaded sources, for suggestions. */
   loadedSources(): string[] {
     return catalog.sources.map((s) => s.name).filter((s) => this.sourceLoaded(s));
   }
@@ -121,12 +121,12 @@ export class LoadEnvironment {
         return loaded === undefined || required === undefined || isCompatible(loaded, required);
       });
       if (satisfied || alternatives.length === 0) continue;
-      const wanted = alternatives.map((r) => `${r.name} (>= ${r.version})`).join(', ');
+      const alternativesText = alternatives.map((r) => `${r.name} (>= ${r.version})`).join(', ');
       problems.push({
         span: item.spanOf(requirement),
         severity: 'error',
         code: 'LOAD_ERR_VALIDATE',
-        message: `Plugin requirement not satisfied, must load one of: ${wanted}. Load the plugin in Falco (and name it among the loaded plugins here), or remove the requirement.`,
+        message: `Plugin requirement not satisfied, must load one of: ${alternativesText}. Load the plugin in Falco (and name it among the loaded plugins here), or remove the requirement.`,
       });
     }
     return problems;

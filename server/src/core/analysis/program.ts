@@ -1,9 +1,9 @@
 /**
  * A set of rules files in Falco's load order, analysed together.
  *
- * Falco loads files one after another into one collection: a rule sees every
- * macro loaded so far, a macro sees only macros defined before it, conditions
- * see every list loaded so far, and a later file may append to or replace an
+ * Falco loads files one after another into one collection: a rule can use every
+ * macro loaded so far, a macro only macros defined before it, and conditions
+ * every list loaded so far, and a later file may append to or replace an
  * earlier item (falco userspace/engine/rule_loader_compiler.cpp). The program
  * computes each file's diagnostics as of the moment Falco loads that file.
  */
@@ -136,7 +136,7 @@ export class Program {
     }
   }
 
-  /** The scope a condition of `item` sees, as Falco's load order decides it. */
+  /** Returns the scope visible to a condition of `item`, as Falco's load order decides it. */
   scopeFor(item: RulesItem, fileIndex: number): ConditionScope {
     const position = this.itemOrder.get(item) ?? { fileIndex, order: Number.MAX_SAFE_INTEGER };
     const isMacro = item.kind === 'macro';
@@ -447,7 +447,7 @@ function checkAppendedStart(map: ScalarMap, span: Span, problems: Diagnostic[]):
 }
 
 /**
- * The part of an appended condition after its leading `and`/`or`, which
+ * Returns the part of an appended condition after its leading `and`/`or`, which
  * parses on its own, with the offsets of the original text.
  */
 function appendedPart(map: ScalarMap): ScalarMap {
@@ -460,7 +460,7 @@ function appendedPart(map: ScalarMap): ScalarMap {
   };
 }
 
-/** The file name of a URI or path, for messages. */
+/** Returns the file name of a URI or path, for messages. */
 function displayName(uri: string): string {
   const name = uri.slice(uri.lastIndexOf('/') + 1);
   try {

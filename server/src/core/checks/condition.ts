@@ -19,7 +19,7 @@ import { didYouMean, suggest } from '../util/suggest';
 import { computeEventSet, EventSet, eventSetSize, expandValues } from '../analysis/event-set';
 import { EVENT_VARIANTS, missingVariants } from '../analysis/event-variants';
 
-/** What a condition can see, decided by the program from Falco's load order. */
+/** The macros, lists and plugins visible to a condition, decided by the program from Falco's load order. */
 export interface ConditionScope {
   /** Rule source, or undefined for a macro (checked against every source). */
   source: string | undefined;

@@ -14,7 +14,7 @@ import { didYouMean } from '../util/suggest';
 
 const DEPRECATED_OUTPUT_FIELDS = ['evt.dir', 'evt.latency', 'evt.latency.s', 'evt.latency.ns', 'evt.latency.human', 'evt.wait_latency'];
 
-/** Checks an output; `pluginLoaded` tells whether a field's plugin is loaded (its fields do not exist otherwise). */
+/** Checks an output. `pluginLoaded` returns whether a field's plugin is loaded, because its fields do not exist otherwise. */
 export function checkOutput(map: ScalarMap, source: string | undefined, problems: Diagnostic[], pluginLoaded: (plugin: string) => boolean = () => true): void {
   const text = map.value;
   const toDoc = (span: Span) => toDocumentSpan(map, span);

@@ -16,7 +16,7 @@ import { didYouMean, suggest } from '../util/suggest';
 const YAML_CPP_TRUE = /^(?:true|True|TRUE|yes|Yes|YES|on|On|ON|y|Y)$/;
 const YAML_CPP_FALSE = /^(?:false|False|FALSE|no|No|NO|off|Off|OFF|n|N)$/;
 
-/** The decoded text of a scalar node, or undefined for other nodes. */
+/** Returns the decoded text of a scalar node, or undefined for other nodes. */
 export function scalarText(item: RulesItem, node: YamlNode | null | undefined): string | undefined {
   if (!node || !isScalar(node)) return undefined;
   return item.scalarValue(node as Scalar);

@@ -19,7 +19,7 @@ export function findItemAt(document: RulesDocument, offset: number): RulesItem |
   return document.items.find((item) => item.elementSpan.start <= offset && offset <= item.elementSpan.end);
 }
 
-/** The last item that starts before `offset`: the item a new key typed at `offset` belongs to. */
+/** Returns the last item that starts before `offset`: the item a new key typed at `offset` belongs to. */
 export function findItemBefore(document: RulesDocument, offset: number): RulesItem | undefined {
   let found: RulesItem | undefined;
   for (const item of document.items) {
@@ -29,7 +29,7 @@ export function findItemBefore(document: RulesDocument, offset: number): RulesIt
   return found;
 }
 
-/** The scalar value of `item` that contains `offset`, with the offset inside the decoded value. */
+/** Returns the scalar value of `item` that contains `offset`, with the offset inside the decoded value. */
 export function findScalarAt(item: RulesItem, offset: number): ScalarLocation | undefined {
   for (const entry of item.entries) {
     if (!entry.value || !isScalar(entry.value)) continue;
@@ -42,7 +42,7 @@ export function findScalarAt(item: RulesItem, offset: number): ScalarLocation | 
   return undefined;
 }
 
-/** The text of the line containing `offset`, up to `offset`. */
+/** Returns the text of the line containing `offset`, up to `offset`. */
 export function linePrefix(text: string, offset: number): string {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   return text.slice(lineStart, offset);
