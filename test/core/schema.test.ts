@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRulesDocument } from '../../server/src/core/document/model';
-import { schemaDiagnostics, validateSchema } from '../../server/src/core/checks/schema';
+import { schemaDiagnostics, validateSchema, validateSchemaOfWholeFile } from '../../server/src/core/checks/schema';
 import { check, FIXTURES, readFixture } from '../helpers';
 
 /** `[message, covered text]` of every schema warning, plus the `valid` flag. */
@@ -209,6 +209,25 @@ describe('schema: failures', () => {
       assert.deepEqual(run(text), { valid: false, warnings: expected });
     });
   }
+});
+
+describe('schema: item-by-item validation', () => {
+  const samples = [
+    rule('  capture: "yes"\n'),
+    rule('  tags: [a, [b]]\n  exceptions:\n    - fields: [proc.name]\n'),
+    `- list: l\n  items: [a, {b: c}]\n# comment\n\n${rule('  priority2: x\n')}- macro: m\n  condition: x\n  override: {}\n`,
+    `- \n${rule('  enabled: yes\n')}`,
+    `- list: l\n  items:\n    - [a]\n  bogus: 1\n${rule('', 'warning')}`,
+    readFixture('official', 'rules', 'falco-sandbox_rules.yaml').replace(/^  enabled: false$/m, '  enabled: no'),
+  ];
+  samples.forEach((text, index) => {
+    it(`agrees with a parse of the whole file (sample ${index + 1})`, () => {
+      const document = parseRulesDocument('file:///test/rules.yaml', text);
+      const byItem = validateSchema(document);
+      assert.equal(byItem.valid, false);
+      assert.deepEqual(byItem, validateSchemaOfWholeFile(document));
+    });
+  });
 });
 
 describe('schema: weak typing', () => {

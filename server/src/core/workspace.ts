@@ -67,7 +67,7 @@ export class RulesWorkspace {
   setFile(uri: string, text: string): RulesDocument {
     const existing = this.documents.get(uri);
     if (existing && existing.text === text) return existing;
-    const document = parseRulesDocument(uri, text);
+    const document = parseRulesDocument(uri, text, existing);
     this.documents.set(uri, document);
     this.program = undefined;
     return document;

@@ -181,6 +181,12 @@ export function validateSchema(document: RulesDocument): SchemaResult {
   return { valid, warnings: warnings.map(({ message, span }) => ({ message, span })) };
 }
 
+/** `validateSchema` through a parse of the whole file, which item-by-item validation must agree with. */
+export function validateSchemaOfWholeFile(document: RulesDocument): SchemaResult {
+  const { valid, warnings } = runSchema(document, true);
+  return { valid, warnings: warnings.map(({ message, span }) => ({ message, span })) };
+}
+
 function analyse(document: RulesDocument): AnalysedDocument['result'] {
   const cached = cache.get(document);
   if (cached && cached.text === document.text) return cached.result;
@@ -189,8 +195,9 @@ function analyse(document: RulesDocument): AnalysedDocument['result'] {
   return result;
 }
 
-function runSchema(document: RulesDocument): AnalysedDocument['result'] {
+function runSchema(document: RulesDocument, wholeFile = false): AnalysedDocument['result'] {
   if (document.problems.some((p) => p.code === 'LOAD_ERR_YAML_PARSE')) return { valid: true, warnings: [] };
+  if (!wholeFile && isOneItemSequence(document)) return runSchemaOnItems(document);
   const documents = Array.from(parseAllDocuments(document.text, { uniqueKeys: false }));
   if (documents.some((d) => d.errors.length > 0)) return { valid: true, warnings: [] };
   // yaml-cpp returns no document at all for an empty or comment-only file, and Falco then records no schema outcome.
@@ -214,15 +221,51 @@ function runSchema(document: RulesDocument): AnalysedDocument['result'] {
   return { valid, warnings: valid ? [] : perDocument.flat() };
 }
 
+/**
+ * True when the file is one YAML document whose items were each parsed on
+ * their own without errors: validating those parses item by item gives what
+ * a parse of the whole file gives, without parsing it again.
+ */
+function isOneItemSequence(document: RulesDocument): boolean {
+  return document.chunks.length > 0 && document.chunks.every((chunk) => chunk.kind === 'item' && chunk.documentIndex === 0 && !chunk.segment.outdented && chunk.segment.yaml.errors.length === 0);
+}
+
+function runSchemaOnItems(document: RulesDocument): AnalysedDocument['result'] {
+  const first = document.chunks[0]!;
+  const last = document.chunks[document.chunks.length - 1]!;
+  const root: Target = { node: null, span: { start: first.start, end: last.end }, context: '<root>', path: [] };
+  const findings: Finding[] = [];
+  let index = 0;
+  try {
+    for (const chunk of document.chunks) {
+      const contents = chunk.segment.yaml.contents as YamlNode | null;
+      if (!contents || !isSeq(contents)) continue;
+      const validator = new Validator(document.text, chunk.segment.yaml, chunk.start);
+      validator.validateItems(root, contents.items as Array<YamlNode | null>, FALCO_RULE, findings, index);
+      index += contents.items.length;
+    }
+  } catch (error) {
+    if (!(error instanceof SchemaCheckStopped)) throw error;
+    const cause: Cause = { path: [], constraint: 'stop', explanation: error.explanation };
+    return { valid: false, warnings: [{ message: error.message, span: error.span, cause }] };
+  }
+  return { valid: findings.length === 0, warnings: findings };
+}
+
 class Validator {
+  /**
+   * `base` is where the parsed text starts in `text`: 0 for a whole-file
+   * parse, a chunk's start when each item was parsed on its own.
+   */
   constructor(
     private readonly text: string,
     private readonly yamlDocument: Document,
+    private readonly base = 0,
   ) {}
 
   rootTarget(): Target {
     const contents = (this.yamlDocument.contents as YamlNode | null) ?? null;
-    let span = contents ? spanOf(this.text, contents) : { start: 0, end: 0 };
+    let span = contents ? spanOf(this.text, this.base, contents) : { start: 0, end: 0 };
     if (span.start === span.end) {
       // An empty document: point at its `---` marker.
       const start = this.yamlDocument.range?.[0] ?? 0;
@@ -303,9 +346,11 @@ class Validator {
     return false;
   }
 
-  private validateItems(target: Target, elements: Array<YamlNode | null>, schema: SchemaNode, sink: Finding[]): boolean {
+  /** Validates sequence elements, numbered from `first`; returns whether all pass. */
+  validateItems(target: Target, elements: Array<YamlNode | null>, schema: SchemaNode, sink: Finding[], first = 0): boolean {
     let valid = true;
-    elements.forEach((element, index) => {
+    elements.forEach((element, position) => {
+      const index = first + position;
       const child: Target = {
         node: this.resolve(element),
         span: this.elementSpan(element, target.span),
@@ -346,7 +391,7 @@ class Validator {
       const value = (pair.value as YamlNode | null) ?? null;
       const child: Target = {
         node: this.resolve(value),
-        span: value && !isEmptyNode(value) ? spanOf(this.text, value) : keySpan,
+        span: value && !isEmptyNode(value) ? spanOf(this.text, this.base, value) : keySpan,
         context: `${target.context}[${name}]`,
         path: [...target.path, name],
       };
@@ -390,7 +435,7 @@ class Validator {
       if (text !== undefined) return text;
       // yaml-cpp throws converting a collection key to a string, and Falco reports that as LOAD_ERR_YAML_PARSE.
       // NOTE: derived from the sources. The column counts UTF-16 units, yaml-cpp counts bytes.
-      const span = spanOf(this.text, pair.key as YamlNode);
+      const span = spanOf(this.text, this.base, pair.key as YamlNode);
       const { line, column } = lineAndColumn(this.text, span.start);
       throw new SchemaCheckStopped(
         `yaml-cpp: error at line ${line}, column ${column}: bad conversion`,
@@ -401,13 +446,13 @@ class Validator {
   }
 
   private keySpan(key: YamlNode | null, fallback: Span): Span {
-    return key && !isEmptyNode(key) ? spanOf(this.text, key) : fallback;
+    return key && !isEmptyNode(key) ? spanOf(this.text, this.base, key) : fallback;
   }
 
   /** Returns the span of a sequence element, or of its dash for an empty element (`- ` alone). */
   private elementSpan(element: YamlNode | null, fallback: Span): Span {
-    if (element && !isEmptyNode(element)) return spanOf(this.text, element);
-    const start = element?.range?.[0] ?? fallback.start;
+    if (element && !isEmptyNode(element)) return spanOf(this.text, this.base, element);
+    const start = element?.range ? element.range[0] + this.base : fallback.start;
     let i = start - 1;
     while (i >= 0 && (this.text[i] === ' ' || this.text[i] === '\t')) i--;
     return i >= 0 && this.text[i] === '-' ? { start: i, end: i + 1 } : fallback;
@@ -428,14 +473,14 @@ function passUp(finding: Finding): Finding {
 }
 
 /** Returns the node's span without the line breaks and comments that the `yaml` package counts into block nodes. */
-function spanOf(text: string, node: YamlNode): Span {
-  const start = node.range?.[0] ?? 0;
-  return { start, end: Math.max(start, contentEnd(text, node)) };
+function spanOf(text: string, base: number, node: YamlNode): Span {
+  const start = (node.range?.[0] ?? 0) + base;
+  return { start, end: Math.max(start, contentEnd(text, base, node)) };
 }
 
-function contentEnd(text: string, node: YamlNode): number {
-  const start = node.range?.[0] ?? 0;
-  let end = node.range?.[1] ?? start;
+function contentEnd(text: string, base: number, node: YamlNode): number {
+  const start = (node.range?.[0] ?? 0) + base;
+  let end = (node.range?.[1] ?? 0) + base;
   if (isScalar(node) || isAlias(node)) {
     while (end > start && /\s/.test(text[end - 1]!)) end--;
     return end;
@@ -445,11 +490,11 @@ function contentEnd(text: string, node: YamlNode): number {
     const pair = node.items[node.items.length - 1]!;
     const value = (pair.value as YamlNode | null) ?? null;
     const key = (pair.key as YamlNode | null) ?? null;
-    if (value && !isEmptyNode(value)) return contentEnd(text, value);
-    return key ? contentEnd(text, key) : end;
+    if (value && !isEmptyNode(value)) return contentEnd(text, base, value);
+    return key ? contentEnd(text, base, key) : end;
   }
   const element = (node.items[node.items.length - 1] as YamlNode | null) ?? null;
-  return element && !isEmptyNode(element) ? contentEnd(text, element) : end;
+  return element && !isEmptyNode(element) ? contentEnd(text, base, element) : end;
 }
 
 function isEmptyNode(node: YamlNode): boolean {

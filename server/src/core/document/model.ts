@@ -60,6 +60,30 @@ export interface RulesDocument {
   items: RulesItem[];
   /** YAML syntax errors and file-shape errors (not a sequence, non-map elements). */
   problems: Diagnostic[];
+  /** The parsed chunks of the file, in order (trivia chunks left out). */
+  chunks: ReadChunk[];
+}
+
+/** A chunk of a file with the parse of its text. */
+export interface ReadChunk extends Chunk {
+  segment: Segment;
+}
+
+/**
+ * The parse of one chunk's text, independent of where the chunk sits in its
+ * file, so that an edit elsewhere in the file can reuse it.
+ */
+export interface Segment {
+  /** The chunk's text as written. */
+  readonly text: string;
+  readonly kind: Chunk['kind'];
+  /** The text that was parsed: the chunk's text, or a re-indented copy (see `repairIndentation`). */
+  readonly source: string;
+  /** Maps an offset in `source` to an offset in `text`. */
+  readonly toText: OffsetMapper;
+  readonly yaml: Document;
+  /** The first key that fell to column 0 under the item's kind key, when the text was re-indented. */
+  readonly outdented?: { key: string; offset: number; kind: string; keyColumn: number };
 }
 
 /** Converts an offset in the text that was parsed to an offset in the file. */
@@ -72,14 +96,22 @@ interface ParsedChunk {
 
 const KEY_AT_COLUMN0 = /^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:/;
 
-/** Reads a rules file. Never throws. */
-export function parseRulesDocument(uri: string, text: string): RulesDocument {
-  const document: RulesDocument = { uri, text, items: [], problems: [] };
+/**
+ * Reads a rules file. Never throws. Chunks whose text is unchanged since
+ * `previous` (an earlier version of the same file) reuse its parse.
+ */
+export function parseRulesDocument(uri: string, text: string, previous?: RulesDocument): RulesDocument {
+  const document: RulesDocument = { uri, text, items: [], problems: [], chunks: [] };
   const reportedShape = new Set<number>();
+  const reusable = new Map<string, Segment>();
+  for (const chunk of previous?.chunks ?? []) reusable.set(`${chunk.kind}:${chunk.segment.text}`, chunk.segment);
   for (const chunk of splitIntoChunks(text)) {
     if (chunk.kind === 'trivia') continue;
     try {
-      readChunk(document, chunk, reportedShape);
+      const chunkText = text.slice(chunk.start, chunk.end);
+      const segment = reusable.get(`${chunk.kind}:${chunkText}`) ?? parseSegment(chunkText, chunk.kind);
+      document.chunks.push({ ...chunk, segment });
+      readChunk(document, chunk, segment, reportedShape);
     } catch (error) {
       // A YAML input that the parser or our reader did not foresee: keep the other items.
       document.problems.push({
@@ -98,11 +130,29 @@ function lineLength(text: string, start: number): number {
   return (end === -1 ? text.length : end) - start;
 }
 
-function readChunk(document: RulesDocument, chunk: Chunk, reportedShape: Set<number>): void {
-  const original = document.text.slice(chunk.start, chunk.end);
-  const parsed = chunk.kind === 'item' ? repairIndentation(document, chunk, original) : { source: original, toDocument: (o: number) => chunk.start + o };
+/** Parses one chunk's text. */
+export function parseSegment(text: string, kind: Chunk['kind']): Segment {
+  const repaired = kind === 'item' ? repairIndentation(text) : undefined;
+  const source = repaired?.source ?? text;
+  const yaml = parseDocument(source, { keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });
+  return { text, kind, source, toText: repaired?.toText ?? ((o) => o), yaml, ...(repaired ? { outdented: repaired.outdented } : {}) };
+}
 
-  const yamlDocument = parseDocument(parsed.source, { keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });
+function readChunk(document: RulesDocument, chunk: Chunk, segment: Segment, reportedShape: Set<number>): void {
+  const parsed: ParsedChunk = { source: segment.source, toDocument: (o) => chunk.start + segment.toText(o) };
+  if (segment.outdented) {
+    const { key, offset, kind, keyColumn } = segment.outdented;
+    const keyStart = chunk.start + offset;
+    document.problems.push({
+      span: { start: keyStart, end: keyStart + key.length },
+      severity: 'error',
+      code: 'LOAD_ERR_YAML_PARSE',
+      message: `Key '${key}' is not indented under '- ${kind}:'. The ${kind}'s properties must be indented under '- ${kind}:' (by ${keyColumn} spaces, level with '${kind}:'), or YAML reads them as a new, broken element.`,
+      data: { outdentedKey: true },
+    });
+  }
+
+  const yamlDocument = segment.yaml;
   const errorSpans: Span[] = [];
   yamlDocument.errors.forEach((error, index) => {
     const span = { start: parsed.toDocument(error.pos[0]), end: parsed.toDocument(Math.max(error.pos[1], error.pos[0] + 1)) };
@@ -255,17 +305,16 @@ function clampSpan(span: Span, text: string): Span {
 
 /**
  * Detects item keys that fell out of their item, written at column 0 under a
- * `- rule:` line as rules pasted from articles often are. Reports the first
- * one and returns the chunk re-indented, so the rest of the item can still be
- * checked, with offsets mapped back to the original text.
+ * `- rule:` line as rules pasted from articles often are. Returns the chunk
+ * re-indented, so the rest of the item can still be checked, with offsets
+ * mapped back to the original text, and the first such key for the report.
  */
-function repairIndentation(document: RulesDocument, chunk: Chunk, original: string): ParsedChunk {
-  const identity: ParsedChunk = { source: original, toDocument: (o) => chunk.start + o };
+function repairIndentation(original: string): { source: string; toText: OffsetMapper; outdented: NonNullable<Segment['outdented']> } | undefined {
   const lines = original.split('\n');
   const firstLine = lines[0] ?? '';
   const keyColumn = firstLine.search(/[^-\s]/);
   const kindMatch = /^-\s+([A-Za-z_][A-Za-z0-9_-]*)\s*:/.exec(firstLine);
-  if (keyColumn <= 0 || !kindMatch) return identity;
+  if (keyColumn <= 0 || !kindMatch) return undefined;
 
   let firstMisplaced: { key: string; offset: number } | undefined;
   let offset = firstLine.length + 1;
@@ -275,17 +324,7 @@ function repairIndentation(document: RulesDocument, chunk: Chunk, original: stri
     if (match && !firstMisplaced) firstMisplaced = { key: match[1]!, offset };
     offset += line.length + 1;
   }
-  if (!firstMisplaced) return identity;
-
-  const kind = kindMatch[1]!;
-  const keyStart = chunk.start + firstMisplaced.offset;
-  document.problems.push({
-    span: { start: keyStart, end: keyStart + firstMisplaced.key.length },
-    severity: 'error',
-    code: 'LOAD_ERR_YAML_PARSE',
-    message: `Key '${firstMisplaced.key}' is not indented under '- ${kind}:'. The ${kind}'s properties must be indented under '- ${kind}:' (by ${keyColumn} spaces, level with '${kind}:'), or YAML reads them as a new, broken element.`,
-    data: { outdentedKey: true },
-  });
+  if (!firstMisplaced) return undefined;
 
   // Indent every line after the first by keyColumn spaces; remember where text was inserted.
   const padding = ' '.repeat(keyColumn);
@@ -301,16 +340,16 @@ function repairIndentation(document: RulesDocument, chunk: Chunk, original: stri
     }
     source += line;
   }
-  const toDocument: OffsetMapper = (repaired) => {
+  const toText: OffsetMapper = (repaired) => {
     let shift = 0;
     for (const position of insertedAt) {
       if (position + keyColumn <= repaired) shift += keyColumn;
-      else if (position <= repaired) return chunk.start + position - shift;
+      else if (position <= repaired) return position - shift;
       else break;
     }
-    return chunk.start + repaired - shift;
+    return repaired - shift;
   };
-  return { source, toDocument };
+  return { source, toText, outdented: { ...firstMisplaced, kind: kindMatch[1]!, keyColumn } };
 }
 
 /** Plain explanations of the YAML errors rules authors meet most, by the `yaml` package's error code. */
