@@ -34,6 +34,21 @@ function conditionPositions(text, max) {
   return positions;
 }
 
+/** Positions inside names of macros used in conditions, for go-to-definition. */
+function macroPositions(text, max) {
+  const names = [...text.matchAll(/^- macro: (\S+)$/gm)].map((m) => m[1]);
+  const positions = [];
+  const lines = text.split('\n');
+  for (let line = 0; line < lines.length && positions.length < max; line++) {
+    if (!/^\s+condition:/.test(lines[line]) && !/^\s{4,}\S/.test(lines[line])) continue;
+    for (const name of names) {
+      const index = lines[line].indexOf(` ${name}`);
+      if (index !== -1) positions.push({ line, character: index + 2 });
+    }
+  }
+  return positions;
+}
+
 /** Resident memory of a process in MB, from /proc (Linux); NaN elsewhere. */
 function residentMegabytes(pid) {
   try {
@@ -118,13 +133,37 @@ export async function benchLanguageServer({ requests = 300 } = {}) {
   };
   const completion = [];
   const hover = [];
+  const definition = [];
+  const macroUses = macroPositions(sandbox.text, requests);
   for (let i = 0; i < requests; i++) {
     const position = positions[i % positions.length];
     completion.push(await time(rpc.CompletionRequest.type, { textDocument: { uri: sandbox.uri }, position }));
     hover.push(await time(rpc.HoverRequest.type, { textDocument: { uri: sandbox.uri }, position: { line: position.line, character: position.character - 1 } }));
+    definition.push(await time(rpc.DefinitionRequest.type, { textDocument: { uri: sandbox.uri }, position: macroUses[i % macroUses.length] }));
   }
 
   const residentMb = residentMegabytes(child.pid);
+
+  // One-character edits: type a character into a condition, then delete it, and
+  // time each until the server publishes diagnostics for the new version.
+  const edits = [];
+  let version = 1;
+  for (let i = 0; i < requests; i++) {
+    // Even steps insert, odd steps delete what the step before inserted.
+    const at = positions[(Math.floor(i / 2) * 7) % positions.length];
+    const insert = i % 2 === 0;
+    const change = insert
+      ? { range: { start: at, end: at }, text: 'x' }
+      : { range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: '' };
+    version++;
+    const expected = version;
+    const published = new Promise((resolveDiagnostics) => waiters.set(sandbox.uri, (params) => { if (params.version === expected) resolveDiagnostics(); }));
+    const start = performance.now();
+    void connection.sendNotification(rpc.DidChangeTextDocumentNotification.type, { textDocument: { uri: sandbox.uri, version }, contentChanges: [change] });
+    await published;
+    edits.push(performance.now() - start);
+  }
+
   await connection.sendRequest(rpc.ShutdownRequest.type);
   await connection.sendNotification(rpc.ExitNotification.type);
   connection.dispose();
@@ -138,5 +177,9 @@ export async function benchLanguageServer({ requests = 300 } = {}) {
     completionP99Ms: round(percentile(completion, 99)),
     hoverP50Ms: round(percentile(hover, 50)),
     hoverP99Ms: round(percentile(hover, 99)),
+    definitionP50Ms: round(percentile(definition, 50)),
+    definitionP99Ms: round(percentile(definition, 99)),
+    editP50Ms: round(percentile(edits, 50)),
+    editP99Ms: round(percentile(edits, 99)),
   };
 }

@@ -76,6 +76,8 @@ async function refreshSettings(): Promise<void> {
     const settings = normalizeSettings(raw);
     traceLevel = settings.trace;
     workspace.setOptions(toWorkspaceOptions(settings, rootUri, readBaseRules));
+    // Settings changes are rare: send every document's diagnostics again, changed or not.
+    lastPublished.clear();
     publishAll();
   } catch (error) {
     connection.console.error(`settings: could not read the falco settings: ${String(error)}`);
@@ -91,10 +93,16 @@ function publishAll(): void {
   for (const document of documents.all()) publish(document);
 }
 
+/** The diagnostics last sent per URI, so that unchanged ones are not sent again. */
+const lastPublished = new Map<string, string>();
+
 function publish(document: TextDocument): void {
   try {
     syncDocument(document);
     const diagnostics = workspace.diagnostics(document.uri).map((d) => toLspDiagnostic(document, d));
+    const key = `${document.version}:${JSON.stringify(diagnostics)}`;
+    if (lastPublished.get(document.uri) === key) return;
+    lastPublished.set(document.uri, key);
     void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
   } catch (error) {
     connection.console.error(`diagnostics: failed for ${document.uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
@@ -102,13 +110,18 @@ function publish(document: TextDocument): void {
 }
 
 /**
- * Edits arrive per keystroke. The workspace takes the new text only when
- * diagnostics are published (at most every PUBLISH_DELAY_MS) or when a request
- * needs the document, so a burst of edits costs one analysis.
+ * Edits arrive per keystroke. The workspace takes a document's new text when
+ * its diagnostics are published or when a request needs it. An edited or
+ * opened document is checked on the next turn of the event loop, so edits
+ * that arrived together cost one analysis; the other open documents, whose
+ * diagnostics can change through the edited file's macros and lists, are
+ * checked once typing pauses for DEPENDENTS_DELAY_MS.
  */
-const PUBLISH_DELAY_MS = 50;
+const DEPENDENTS_DELAY_MS = 250;
 const pendingTexts = new Set<string>();
-let publishTimer: NodeJS.Timeout | undefined;
+const editedUris = new Set<string>();
+let editTimer: NodeJS.Immediate | undefined;
+let dependentsTimer: NodeJS.Timeout | undefined;
 
 function syncDocument(document: TextDocument): void {
   if (!pendingTexts.delete(document.uri)) return;
@@ -123,22 +136,38 @@ function syncAll(): void {
   }
 }
 
-// A newly opened document is checked at once; only edits are batched.
+function scheduleEdited(uri: string): void {
+  pendingTexts.add(uri);
+  editedUris.add(uri);
+  editTimer ??= setImmediate(() => {
+    editTimer = undefined;
+    const uris = [...editedUris];
+    editedUris.clear();
+    syncAll();
+    for (const edited of uris) {
+      const document = documents.get(edited);
+      if (document) publish(document);
+    }
+    scheduleDependents();
+  });
+}
+
+function scheduleDependents(): void {
+  if (dependentsTimer) clearTimeout(dependentsTimer);
+  dependentsTimer = setTimeout(() => {
+    dependentsTimer = undefined;
+    publishAll();
+  }, DEPENDENTS_DELAY_MS);
+}
+
 documents.onDidOpen((event) => {
-  pendingTexts.add(event.document.uri);
-  publishAll();
+  scheduleEdited(event.document.uri);
 });
 
 documents.onDidChangeContent((change) => {
-  // Opening fires this too, after the document was already checked.
+  // Opening fires this too.
   if (workspace.getDocument(change.document.uri)?.text === change.document.getText()) return;
-  pendingTexts.add(change.document.uri);
-  if (publishTimer) return;
-  publishTimer = setTimeout(() => {
-    publishTimer = undefined;
-    // Other open files may use this file's macros and lists.
-    publishAll();
-  }, PUBLISH_DELAY_MS);
+  scheduleEdited(change.document.uri);
 });
 
 /** Indexes the rules files of every workspace folder that the editor has not opened. */
@@ -179,6 +208,7 @@ connection.onDidChangeWatchedFiles((params) => {
 
 documents.onDidClose((event) => {
   pendingTexts.delete(event.document.uri);
+  lastPublished.delete(event.document.uri);
   workspace.removeFile(event.document.uri);
   // A file on disk goes on taking part with its saved text.
   reloadFromDisk(event.document.uri);

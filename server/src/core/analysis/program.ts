@@ -43,6 +43,23 @@ export interface Definition {
 
 const NO_EVTTYPE_THRESHOLD = 100;
 
+/** A cross-item fact that an item's check depends on. */
+type Query = ['macroState' | 'macroText' | 'listItems' | 'macroNames' | 'usedByRule' | 'source' | 'definitions', string];
+
+interface CachedItemDiagnostics {
+  environmentKey: string;
+  queries: Array<[Query, string]>;
+  /** Spans relative to the item's element start. */
+  diagnostics: Diagnostic[];
+}
+
+/** Item diagnostics by the item's YAML node, which an unchanged chunk keeps from one version of its file to the next. */
+const itemDiagnosticsCache = new WeakMap<object, CachedItemDiagnostics>();
+
+function answerList(items: readonly string[] | undefined): string {
+  return items === undefined ? '\0' : items.join('\n');
+}
+
 export class Program {
   readonly files: ProgramFile[];
   private readonly definitions = new Map<string, Definition[]>();
@@ -54,10 +71,15 @@ export class Program {
   private usage: { macrosUsedByRules: Set<string>; referencedMacros: Set<string>; referencedLists: Set<string> } | undefined;
 
   readonly environment: LoadEnvironment;
+  /** Identifies the environment, so that cached item diagnostics of another one are not reused. */
+  private readonly environmentKey: string;
+  /** While an item is checked: the cross-item facts its check asked for, with their answers. */
+  private recording: Array<[Query, string]> | undefined;
 
   constructor(files: ProgramFile[], options: EnvironmentOptions = {}) {
     this.files = files;
     this.environment = new LoadEnvironment(options, files.map((f) => f.document));
+    this.environmentKey = JSON.stringify([this.environment.engineVersion, this.environment.explicitPlugins, [...this.environment.plugins]]);
     let order = 0;
     files.forEach((file, fileIndex) => {
       for (const item of file.document.items) {
@@ -65,7 +87,7 @@ export class Program {
         if ((item.kind === 'macro' || item.kind === 'list' || item.kind === 'rule') && item.name !== undefined) {
           const key = `${item.kind}:${item.name}`;
           const list = this.definitions.get(key) ?? [];
-          const isUpdate = item.kind === 'rule' ? isRuleUpdate(item) || !item.get('condition') : !!item.get('override') || isAppendItem(item);
+          const isUpdate = isUpdateItem(item);
           list.push({ kind: item.kind, name: item.name, item, fileIndex, order, isUpdate });
           this.definitions.set(key, list);
         }
@@ -104,7 +126,7 @@ export class Program {
     for (const item of document.items) {
       // The YAML error already covers an item that could not be read whole.
       if (item.hasSyntaxErrors) continue;
-      this.checkItem(item, fileIndex, problems);
+      this.checkItemCached(item, fileIndex, problems);
     }
 
     // Schema findings are notes, and a loader diagnostic on the same text already explains more.
@@ -116,6 +138,70 @@ export class Program {
     problems.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     this.diagnosticsCache.set(uri, problems);
     return problems;
+  }
+
+  /**
+   * Checks one item, or reuses the diagnostics of an earlier check of the same
+   * parsed item (an unchanged chunk keeps its YAML nodes across edits) when
+   * every cross-item fact that check asked for still has the same answer.
+   */
+  private checkItemCached(item: RulesItem, fileIndex: number, problems: Diagnostic[]): void {
+    const base = item.elementSpan.start;
+    const cached = itemDiagnosticsCache.get(item.node);
+    if (cached && cached.environmentKey === this.environmentKey && this.stillHolds(cached.queries, item, fileIndex)) {
+      for (const diagnostic of cached.diagnostics) problems.push({ ...diagnostic, span: { start: diagnostic.span.start + base, end: diagnostic.span.end + base } });
+      return;
+    }
+    const before = problems.length;
+    this.recording = [];
+    try {
+      this.checkItem(item, fileIndex, problems);
+    } finally {
+      const queries = this.recording;
+      this.recording = undefined;
+      const diagnostics = problems.slice(before).map((d) => ({ ...d, span: { start: d.span.start - base, end: d.span.end - base } }));
+      itemDiagnosticsCache.set(item.node, { environmentKey: this.environmentKey, queries, diagnostics });
+    }
+  }
+
+  private record(query: Query, answer: string): void {
+    this.recording?.push([query, answer]);
+  }
+
+  private stillHolds(queries: ReadonlyArray<[Query, string]>, item: RulesItem, fileIndex: number): boolean {
+    if (queries.length === 0) return true;
+    const scope = this.scopeFor(item, fileIndex);
+    return queries.every(([query, answer]) => this.answer(query, item, fileIndex, scope) === answer);
+  }
+
+  /** Answers a recorded query for `item` in this program, as the text it was recorded with. */
+  private answer([kind, name]: Query, item: RulesItem, fileIndex: number, scope: ConditionScope): string {
+    switch (kind) {
+      case 'macroState':
+        return JSON.stringify(scope.macroState(name) ?? null);
+      case 'macroText':
+        return this.macroText(name, fileIndex) ?? '\0';
+      case 'listItems':
+        return answerList(scope.listItems(name));
+      case 'macroNames':
+        return scope.macroNames().join('\n');
+      case 'usedByRule':
+        return String(scope.usedByRule);
+      case 'source':
+        return String(scope.source);
+      case 'definitions':
+        return this.definitionsAnswer(item);
+    }
+  }
+
+  /** Every definition that shares the item's kind and name: where it loads relative to the item, and its text. */
+  private definitionsAnswer(item: RulesItem): string {
+    if (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') return '';
+    if (item.name === undefined) return '';
+    const position = this.itemOrder.get(item)?.order ?? Number.MAX_SAFE_INTEGER;
+    return this.definitionsOf(item.kind, item.name)
+      .map((d) => `${Math.sign(d.order - position)}:${this.files[d.fileIndex]!.document.text.slice(d.item.elementSpan.start, d.item.elementSpan.end)}`)
+      .join('\0');
   }
 
   /** Checks one item; an unforeseen failure becomes a warning on the item instead of losing the file's other diagnostics. */
@@ -138,6 +224,36 @@ export class Program {
 
   /** Returns the scope visible to a condition of `item`, as Falco's load order decides it. */
   scopeFor(item: RulesItem, fileIndex: number): ConditionScope {
+    const scope = this.plainScopeFor(item, fileIndex);
+    if (!this.recording) return scope;
+    // Record what the check asks, so that a later program can tell whether the answers changed.
+    this.record(['source', ''], String(scope.source));
+    this.record(['usedByRule', ''], String(scope.usedByRule));
+    return {
+      ...scope,
+      macroState: (name) => {
+        const state = scope.macroState(name);
+        this.record(['macroState', name], JSON.stringify(state ?? null));
+        return state;
+      },
+      macroExpr: (name) => {
+        this.record(['macroText', name], this.macroText(name, fileIndex) ?? '\0');
+        return scope.macroExpr(name);
+      },
+      listItems: (name) => {
+        const items = scope.listItems(name);
+        this.record(['listItems', name], answerList(items));
+        return items;
+      },
+      macroNames: () => {
+        const names = scope.macroNames();
+        this.record(['macroNames', ''], names.join('\n'));
+        return names;
+      },
+    };
+  }
+
+  private plainScopeFor(item: RulesItem, fileIndex: number): ConditionScope {
     const position = this.itemOrder.get(item) ?? { fileIndex, order: Number.MAX_SAFE_INTEGER };
     const isMacro = item.kind === 'macro';
     const source = item.kind === 'rule' ? this.ruleSource(item) : undefined;
@@ -172,6 +288,13 @@ export class Program {
       if (targetSource) return targetSource;
     }
     return 'syscall';
+  }
+
+  /** Returns the condition text of the macro `name` as visible from file `fileIndex` (its last full definition). */
+  private macroText(name: string, fileIndex: number): string | undefined {
+    const defs = this.definitionsOf('macro', name).filter((d) => d.fileIndex <= fileIndex && !d.isUpdate);
+    const last = defs[defs.length - 1];
+    return last ? scalarText(last.item, last.item.get('condition')?.value) : undefined;
   }
 
   /** Returns the parsed condition of the macro `name` as visible from file `fileIndex` (its last full definition). */
@@ -219,17 +342,25 @@ export class Program {
     return items;
   }
 
-  private rawListItems(item: RulesItem): string[] {
-    const node = item.get('items')?.value;
-    if (!node || !isSeq(node)) return [];
-    const values: string[] = [];
-    for (const element of node.items) {
-      if (isScalar(element)) values.push(scalarText(item, element as YamlNode) ?? '');
+  private rawListItems(item: RulesItem): readonly string[] {
+    let values = rawListItemsCache.get(item.node);
+    if (!values) {
+      const node = item.get('items')?.value;
+      const found: string[] = [];
+      if (node && isSeq(node)) {
+        for (const element of node.items) {
+          if (isScalar(element)) found.push(scalarText(item, element as YamlNode) ?? '');
+        }
+      }
+      values = found;
+      rawListItemsCache.set(item.node, values);
     }
     return values;
   }
 
   private checkItemSemantics(item: RulesItem, fileIndex: number, problems: Diagnostic[]): void {
+    // Updates, redefinitions and exceptions read the other definitions of the same name.
+    if (this.recording && item.name !== undefined) this.record(['definitions', ''], this.definitionsAnswer(item));
     if (item.kind === 'rule') this.checkRule(item, fileIndex, problems);
     else if (item.kind === 'macro') this.checkMacro(item, fileIndex, problems);
     else if (item.kind === 'list') this.checkListUpdate(item, fileIndex, problems);
@@ -392,21 +523,15 @@ export class Program {
           for (const value of this.rawListItems(item)) if (listNames.has(value) && value !== item.name) referencedLists.add(value);
         }
         if (item.kind !== 'rule' && item.kind !== 'macro') continue;
-        const texts = [scalarText(item, item.get('condition')?.value)];
-        const exceptions = item.get('exceptions')?.value;
-        if (exceptions) texts.push(collectScalars(item, exceptions).join(' '));
-        for (const text of texts) {
-          if (!text) continue;
-          for (const word of text.match(/[A-Za-z_][A-Za-z0-9_.:\-/*]*/g) ?? []) {
-            if (listNames.has(word)) referencedLists.add(word);
-            if (macroNames.has(word)) {
-              referencedMacros.add(word);
-              if (item.kind === 'rule') ruleRefs.add(word);
-              else if (item.name !== undefined) {
-                const refs = macroRefs.get(item.name) ?? new Set();
-                refs.add(word);
-                macroRefs.set(item.name, refs);
-              }
+        for (const word of conditionWords(item)) {
+          if (listNames.has(word)) referencedLists.add(word);
+          if (macroNames.has(word)) {
+            referencedMacros.add(word);
+            if (item.kind === 'rule') ruleRefs.add(word);
+            else if (item.name !== undefined) {
+              const refs = macroRefs.get(item.name) ?? new Set();
+              refs.add(word);
+              macroRefs.set(item.name, refs);
             }
           }
         }
@@ -421,6 +546,35 @@ export class Program {
     }
     return this.usage;
   }
+}
+
+const conditionWordsCache = new WeakMap<object, readonly string[]>();
+const rawListItemsCache = new WeakMap<object, readonly string[]>();
+const isUpdateCache = new WeakMap<object, boolean>();
+
+/** True for items that change an earlier definition (`override`, `append`, or a rule without a condition). */
+function isUpdateItem(item: RulesItem): boolean {
+  let isUpdate = isUpdateCache.get(item.node);
+  if (isUpdate === undefined) {
+    isUpdate = item.kind === 'rule' ? isRuleUpdate(item) || !item.get('condition') : !!item.get('override') || isAppendItem(item);
+    isUpdateCache.set(item.node, isUpdate);
+  }
+  return isUpdate;
+}
+
+/** The distinct words of an item's condition and exceptions that could name a macro or a list. */
+function conditionWords(item: RulesItem): readonly string[] {
+  let words = conditionWordsCache.get(item.node);
+  if (!words) {
+    const texts = [scalarText(item, item.get('condition')?.value)];
+    const exceptions = item.get('exceptions')?.value;
+    if (exceptions) texts.push(collectScalars(item, exceptions).join(' '));
+    const found = new Set<string>();
+    for (const text of texts) for (const word of text?.match(/[A-Za-z_][A-Za-z0-9_.:\-/*]*/g) ?? []) found.add(word);
+    words = [...found];
+    conditionWordsCache.set(item.node, words);
+  }
+  return words;
 }
 
 function collectScalars(item: RulesItem, node: YamlNode): string[] {

@@ -34,7 +34,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Document, Node as YamlNode, Scalar, YAMLMap } from 'yaml';
 import type { Diagnostic, Span } from '../types';
-import type { RulesDocument } from '../document/model';
+import type { RulesDocument, Segment } from '../document/model';
 import { checkItemStructure } from './structure';
 import { suggest } from '../util/suggest';
 
@@ -230,6 +230,9 @@ function isOneItemSequence(document: RulesDocument): boolean {
   return document.chunks.length > 0 && document.chunks.every((chunk) => chunk.kind === 'item' && chunk.documentIndex === 0 && !chunk.segment.outdented && chunk.segment.yaml.errors.length === 0);
 }
 
+/** Findings of one chunk's items, by the chunk's parse, with spans relative to the chunk's start. */
+const chunkFindings = new WeakMap<Segment, { index: number; findings: Finding[] }>();
+
 function runSchemaOnItems(document: RulesDocument): AnalysedDocument['result'] {
   const first = document.chunks[0]!;
   const last = document.chunks[document.chunks.length - 1]!;
@@ -240,8 +243,15 @@ function runSchemaOnItems(document: RulesDocument): AnalysedDocument['result'] {
     for (const chunk of document.chunks) {
       const contents = chunk.segment.yaml.contents as YamlNode | null;
       if (!contents || !isSeq(contents)) continue;
-      const validator = new Validator(document.text, chunk.segment.yaml, chunk.start);
-      validator.validateItems(root, contents.items as Array<YamlNode | null>, FALCO_RULE, findings, index);
+      // The messages name the item's index, so a chunk that moved to another index is validated again.
+      let cached = chunkFindings.get(chunk.segment);
+      if (cached?.index !== index) {
+        const own: Finding[] = [];
+        new Validator(document.text, chunk.segment.yaml, chunk.start).validateItems(root, contents.items as Array<YamlNode | null>, FALCO_RULE, own, index);
+        cached = { index, findings: own.map((finding) => shiftFinding(finding, -chunk.start)) };
+        chunkFindings.set(chunk.segment, cached);
+      }
+      for (const finding of cached.findings) findings.push(shiftFinding(finding, chunk.start));
       index += contents.items.length;
     }
   } catch (error) {
@@ -250,6 +260,10 @@ function runSchemaOnItems(document: RulesDocument): AnalysedDocument['result'] {
     return { valid: false, warnings: [{ message: error.message, span: error.span, cause }] };
   }
   return { valid: findings.length === 0, warnings: findings };
+}
+
+function shiftFinding(finding: Finding, by: number): Finding {
+  return { ...finding, span: { start: finding.span.start + by, end: finding.span.end + by } };
 }
 
 class Validator {

@@ -44,6 +44,8 @@ export interface RulesItem {
   documentIndex: number;
   /** Position of the item in the file, counting every top-level element. */
   index: number;
+  /** The item's YAML map, shared by later versions of the file while the item's text is unchanged. */
+  readonly node: YAMLMap;
   /** Returns the entry of `key`, the first one when the key is repeated. */
   get(key: string): ItemEntry | undefined;
   /** Maps a scalar of this item to its decoded value with document offsets (computed once per node). */
@@ -231,6 +233,7 @@ function buildItem(document: RulesDocument, node: YAMLMap, parsed: ParsedChunk, 
   const elementStart = findElementDash(document.text, span.start);
   const item: RulesItem = {
     kind,
+    node,
     span,
     elementSpan: { start: elementStart, end: span.end },
     entries,
