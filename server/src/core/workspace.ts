@@ -6,6 +6,7 @@
  */
 import type { Diagnostic, Severity } from './types';
 import { parseRulesDocument, RulesDocument } from './document/model';
+import { indexRulesDocument } from './document/lazy';
 import { Program } from './analysis/program';
 import { compareStrings } from './util/compare';
 import type { PluginSpec } from './analysis/environment';
@@ -66,8 +67,24 @@ export class RulesWorkspace {
   /** Adds or replaces a file. Files load in the order they were first added. */
   setFile(uri: string, text: string): RulesDocument {
     const existing = this.documents.get(uri);
-    if (existing && existing.text === text) return existing;
+    if (existing && existing.text === text && !existing.indexed) return existing;
     const document = parseRulesDocument(uri, text, existing);
+    this.documents.set(uri, document);
+    this.program = undefined;
+    return document;
+  }
+
+  /**
+   * Adds or replaces a file that only lends its definitions to other files,
+   * such as a workspace file the editor has not opened. It is read lightly
+   * (names, kinds, ranges and the words its conditions use) and parsed item
+   * by item when something needs more; asking for its diagnostics reads it
+   * fully.
+   */
+  indexFile(uri: string, text: string): RulesDocument {
+    const existing = this.documents.get(uri);
+    if (existing && existing.text === text) return existing;
+    const document = indexRulesDocument(uri, text);
     this.documents.set(uri, document);
     this.program = undefined;
     return document;
@@ -109,7 +126,9 @@ export class RulesWorkspace {
 
   /** Diagnostics of one user file, with severity overrides applied; empty for unknown URIs. */
   diagnostics(uri: string): Diagnostic[] {
-    if (!this.documents.has(uri)) return [];
+    const document = this.documents.get(uri);
+    if (!document) return [];
+    if (document.indexed) this.setFile(uri, document.text);
     const diagnostics = this.getProgram().diagnostics(uri);
     const overrides = this.options.severityOverrides;
     if (!overrides || Object.keys(overrides).length === 0) return diagnostics;

@@ -179,7 +179,7 @@ function indexWorkspaceFolders(): void {
     for (const file of files) {
       const uri = pathToFileURL(file.path).toString();
       if (documents.get(uri)) continue;
-      workspace.setFile(uri, file.text);
+      workspace.indexFile(uri, file.text);
       count++;
     }
   }
@@ -198,7 +198,7 @@ function reloadFromDisk(uri: string): void {
     text = undefined;
   }
   if (text === undefined) workspace.removeFile(uri);
-  else workspace.setFile(uri, text);
+  else workspace.indexFile(uri, text);
 }
 
 connection.onDidChangeWatchedFiles((params) => {

@@ -147,7 +147,7 @@ export class Program {
    */
   private checkItemCached(item: RulesItem, fileIndex: number, problems: Diagnostic[]): void {
     const base = item.elementSpan.start;
-    const cached = itemDiagnosticsCache.get(item.node);
+    const cached = itemDiagnosticsCache.get(item.key);
     if (cached && cached.environmentKey === this.environmentKey && this.stillHolds(cached.queries, item, fileIndex)) {
       for (const diagnostic of cached.diagnostics) problems.push({ ...diagnostic, span: { start: diagnostic.span.start + base, end: diagnostic.span.end + base } });
       return;
@@ -160,7 +160,7 @@ export class Program {
       const queries = this.recording;
       this.recording = undefined;
       const diagnostics = problems.slice(before).map((d) => ({ ...d, span: { start: d.span.start - base, end: d.span.end - base } }));
-      itemDiagnosticsCache.set(item.node, { environmentKey: this.environmentKey, queries, diagnostics });
+      itemDiagnosticsCache.set(item.key, { environmentKey: this.environmentKey, queries, diagnostics });
     }
   }
 
@@ -317,7 +317,8 @@ export class Program {
       // Expanding every list in load order first keeps the recursion shallow for long chains of lists.
       this.listsWarmed = true;
       for (const [definitionKey, defs] of this.definitions) {
-        if (definitionKey.startsWith('list:')) this.listItems(defs[0]!.name, defs[0]!.fileIndex);
+        // Lists of indexed files are expanded when asked for, which keeps their items unparsed.
+        if (definitionKey.startsWith('list:') && !defs[0]!.item.summary) this.listItems(defs[0]!.name, defs[0]!.fileIndex);
       }
       if (this.listItemCache.has(key)) return this.listItemCache.get(key);
     }
@@ -343,7 +344,7 @@ export class Program {
   }
 
   private rawListItems(item: RulesItem): readonly string[] {
-    let values = rawListItemsCache.get(item.node);
+    let values = rawListItemsCache.get(item.key);
     if (!values) {
       const node = item.get('items')?.value;
       const found: string[] = [];
@@ -353,7 +354,7 @@ export class Program {
         }
       }
       values = found;
-      rawListItemsCache.set(item.node, values);
+      rawListItemsCache.set(item.key, values);
     }
     return values;
   }
@@ -520,7 +521,8 @@ export class Program {
     for (const file of this.files) {
       for (const item of file.document.items) {
         if (item.kind === 'list') {
-          for (const value of this.rawListItems(item)) if (listNames.has(value) && value !== item.name) referencedLists.add(value);
+          // An indexed file's list offers the words of its items, which include every plain item.
+          for (const value of item.summary ? item.summary.words : this.rawListItems(item)) if (listNames.has(value) && value !== item.name) referencedLists.add(value);
         }
         if (item.kind !== 'rule' && item.kind !== 'macro') continue;
         for (const word of conditionWords(item)) {
@@ -554,17 +556,19 @@ const isUpdateCache = new WeakMap<object, boolean>();
 
 /** True for items that change an earlier definition (`override`, `append`, or a rule without a condition). */
 function isUpdateItem(item: RulesItem): boolean {
-  let isUpdate = isUpdateCache.get(item.node);
+  if (item.summary) return item.summary.isUpdate;
+  let isUpdate = isUpdateCache.get(item.key);
   if (isUpdate === undefined) {
     isUpdate = item.kind === 'rule' ? isRuleUpdate(item) || !item.get('condition') : !!item.get('override') || isAppendItem(item);
-    isUpdateCache.set(item.node, isUpdate);
+    isUpdateCache.set(item.key, isUpdate);
   }
   return isUpdate;
 }
 
 /** The distinct words of an item's condition and exceptions that could name a macro or a list. */
 function conditionWords(item: RulesItem): readonly string[] {
-  let words = conditionWordsCache.get(item.node);
+  if (item.summary) return item.summary.words;
+  let words = conditionWordsCache.get(item.key);
   if (!words) {
     const texts = [scalarText(item, item.get('condition')?.value)];
     const exceptions = item.get('exceptions')?.value;
@@ -572,7 +576,7 @@ function conditionWords(item: RulesItem): readonly string[] {
     const found = new Set<string>();
     for (const text of texts) for (const word of text?.match(/[A-Za-z_][A-Za-z0-9_.:\-/*]*/g) ?? []) found.add(word);
     words = [...found];
-    conditionWordsCache.set(item.node, words);
+    conditionWordsCache.set(item.key, words);
   }
   return words;
 }

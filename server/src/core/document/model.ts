@@ -14,6 +14,12 @@ import type { Diagnostic, Span } from '../types';
 import { Chunk, splitIntoChunks } from './chunks';
 import { mapScalar, ScalarMap } from '../yaml/scalar-map';
 
+/** What the program needs of an item of an indexed file: whether it changes an earlier definition, and the words that may name macros and lists. */
+export interface ItemSummary {
+  isUpdate: boolean;
+  words: readonly string[];
+}
+
 /** Item kinds, in the order Falco tests for their key. */
 export const ITEM_KINDS = ['required_engine_version', 'required_plugin_versions', 'list', 'macro', 'rule'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
@@ -46,6 +52,10 @@ export interface RulesItem {
   index: number;
   /** The item's YAML map, shared by later versions of the file while the item's text is unchanged. */
   readonly node: YAMLMap;
+  /** An identity for caches of facts about the item: later versions of the file keep it while the item's text is unchanged. */
+  readonly key: object;
+  /** Facts read without parsing, for items of files that are indexed rather than open (see lazy.ts). */
+  readonly summary?: ItemSummary;
   /** Returns the entry of `key`, the first one when the key is repeated. */
   get(key: string): ItemEntry | undefined;
   /** Maps a scalar of this item to its decoded value with document offsets (computed once per node). */
@@ -64,6 +74,8 @@ export interface RulesDocument {
   problems: Diagnostic[];
   /** The parsed chunks of the file, in order (trivia chunks left out). */
   chunks: ReadChunk[];
+  /** True for a file read for the index only (see lazy.ts): its items parse on demand and its problems are not read. */
+  indexed?: boolean;
 }
 
 /** A chunk of a file with the parse of its text. */
@@ -104,14 +116,26 @@ const KEY_AT_COLUMN0 = /^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:/;
  */
 export function parseRulesDocument(uri: string, text: string, previous?: RulesDocument): RulesDocument {
   const document: RulesDocument = { uri, text, items: [], problems: [], chunks: [] };
-  const reportedShape = new Set<number>();
   const reusable = new Map<string, Segment>();
   for (const chunk of previous?.chunks ?? []) reusable.set(`${chunk.kind}:${chunk.segment.text}`, chunk.segment);
-  for (const chunk of splitIntoChunks(text)) {
-    if (chunk.kind === 'trivia') continue;
+  const reader = chunkReader(document, reusable);
+  for (const chunk of splitIntoChunks(text)) reader(chunk);
+  return document;
+}
+
+/**
+ * Returns a function that parses a chunk of `document.text` and adds its items
+ * and problems to `document`, reusing a parse from `reusable` when the chunk's
+ * text has one. Never throws.
+ */
+export function chunkReader(document: RulesDocument, reusable?: ReadonlyMap<string, Segment>): (chunk: Chunk) => void {
+  const reportedShape = new Set<number>();
+  const { text } = document;
+  return (chunk) => {
+    if (chunk.kind === 'trivia') return;
     try {
       const chunkText = text.slice(chunk.start, chunk.end);
-      const segment = reusable.get(`${chunk.kind}:${chunkText}`) ?? parseSegment(chunkText, chunk.kind);
+      const segment = reusable?.get(`${chunk.kind}:${chunkText}`) ?? parseSegment(chunkText, chunk.kind);
       document.chunks.push({ ...chunk, segment });
       readChunk(document, chunk, segment, reportedShape);
     } catch (error) {
@@ -123,8 +147,7 @@ export function parseRulesDocument(uri: string, text: string, previous?: RulesDo
         message: `This item could not be read (${String(error)}). Check its YAML syntax.`,
       });
     }
-  }
-  return document;
+  };
 }
 
 function lineLength(text: string, start: number): number {
@@ -234,6 +257,7 @@ function buildItem(document: RulesDocument, node: YAMLMap, parsed: ParsedChunk, 
   const item: RulesItem = {
     kind,
     node,
+    key: node,
     span,
     elementSpan: { start: elementStart, end: span.end },
     entries,
