@@ -252,7 +252,8 @@ export function main(args: string[]): number {
   } else if (options.format === 'sarif') {
     process.stdout.write(`${JSON.stringify(buildSarifLog(diagnostics, { version: VERSION, cwd: process.cwd() }), null, 2)}\n`);
   } else {
-    const lines = diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code} ${d.message}`);
+    // A message can quote a value that spans lines. Escaping its line breaks keeps one problem per line for problem matchers.
+    const lines = diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code} ${d.message.replace(/\r\n|\r|\n/g, '\\n')}`);
     if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
     const count = (severity: string) => diagnostics.filter((d) => d.severity === severity).length;
     process.stderr.write(`${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s)\n`);
