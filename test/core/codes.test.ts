@@ -94,3 +94,16 @@ describe('diagnostic code table', () => {
     assert.equal(describeCode('LOAD_NO_EVTTYPE')?.title, 'Condition selects too many event types');
   });
 });
+
+describe('README code table', () => {
+  it('lists every code with its severity and title', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Diagnostic codes\n'));
+    const rows = [...section.matchAll(/^\| `([^`]+)` \| (\w+) \| (.+) \|$/gm)].map((m) => ({ code: m[1]!, severity: m[2]!, title: m[3]! }));
+    assert.deepEqual(rows.map((r) => r.code), Object.keys(DIAGNOSTIC_CODES));
+    for (const row of rows) {
+      assert.equal(row.severity, DIAGNOSTIC_CODES[row.code]!.severity, row.code);
+      assert.equal(row.title, DIAGNOSTIC_CODES[row.code]!.title, row.code);
+    }
+  });
+});
