@@ -238,7 +238,7 @@ const OUR_CODES: Record<string, DiagnosticCodeInfo> = {
   },
   'filter-only-field-in-output': {
     title: 'Condition-only field in an output',
-    description: 'The output prints a field that has a value only in conditions, so it prints nothing useful. The quick-fix offers a field that prints the same fact.',
+    description: 'The output prints a field that has a value only in conditions, so it prints nothing useful. Where another field prints the same fact, the quick-fix offers it.',
     severity: 'warning',
   },
   'output-field-prefix': {
@@ -263,7 +263,7 @@ const OUR_CODES: Record<string, DiagnosticCodeInfo> = {
   },
   'pci-unknown-requirement': {
     title: 'Unknown PCI DSS requirement',
-    description: "A 'PCI_DSS_<id>' tag names no PCI DSS v4.0.1 requirement, for example a v3.2.1 number such as 10.2.5. The quick-fix offers the v4.0.1 requirements it became.",
+    description: "A 'PCI_DSS_<id>' tag names no PCI DSS v4.0.1 requirement, for example a v3.2.1 number such as 10.2.5. The quick-fix offers the v4.0.1 requirements that replace it.",
     severity: 'warning',
   },
   schema: {
