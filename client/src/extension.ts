@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { looksLikeFalcoRules } from '../../server/src/core/detect';
+import { register as registerWalkthrough } from './walkthrough';
 
 const LANGUAGE_ID = 'falco-rules';
 let client: LanguageClient | undefined;
@@ -28,6 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient('falco', 'Falco Rules', serverOptions, clientOptions);
 
+  registerWalkthrough(context);
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(detectFalcoRules));
   vscode.workspace.textDocuments.forEach(detectFalcoRules);
   await client.start();

@@ -21,6 +21,7 @@ import { resolve } from 'node:path';
 import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Node as YamlNode, Scalar } from 'yaml';
 import { RulesWorkspace } from '../core/workspace';
+import { DIAGNOSTIC_CODES } from '../core/codes';
 import type { WorkspaceOptions } from '../core/workspace';
 import { validateSchema } from '../core/checks/schema';
 import type { Diagnostic } from '../core/types';
@@ -33,44 +34,17 @@ import { isRuleUpdate, parseYamlCppBool, scalarText } from '../core/checks/struc
 // ---------------------------------------------------------------------------
 // Falco's tables (falco userspace/engine/falco_load_result.cpp)
 
+const FALCO_CODES = Object.entries(DIAGNOSTIC_CODES).flatMap(([code, info]) => (info.falco ? [{ code, ...info.falco }] : []));
+
 /**
  * Short texts of the error codes. Falco writes these into `codedesc` of errors
  * although the field is meant for the long description: its `error_desc`
  * returns the short table.
  */
-const ERROR_TEXTS: Record<string, string> = {
-  LOAD_ERR_FILE_READ: 'File read error',
-  LOAD_ERR_YAML_PARSE: 'YAML parse error',
-  LOAD_ERR_YAML_VALIDATE: 'Error validating internal structure of YAML file',
-  LOAD_ERR_COMPILE_CONDITION: 'Error compiling condition',
-  LOAD_ERR_COMPILE_OUTPUT: 'Error compiling output',
-  LOAD_ERR_VALIDATE: 'Error validating rule/macro/list/exception objects',
-  LOAD_ERR_EXTENSION: 'Error in extension item',
-};
+const ERROR_TEXTS: Record<string, string> = Object.fromEntries(FALCO_CODES.filter((c) => c.code.startsWith('LOAD_ERR_')).map((c) => [c.code, c.text]));
 
 /** Long descriptions of the warning codes, which warnings carry in `codedesc`. */
-const WARNING_DESCRIPTIONS: Record<string, string> = {
-  LOAD_UNKNOWN_SOURCE:
-    'A rule has a unknown event source. This can occur when reading rules content without having a corresponding plugin loaded, etc. The rule will be silently ignored.',
-  LOAD_UNSAFE_NA_CHECK:
-    "Comparing a field value with <NA> is unsafe and can lead to unpredictable behavior of the rule condition. If you need to check for the existence of a field, consider using the 'exists' operator instead.",
-  LOAD_NO_EVTTYPE:
-    'A rule condition matches too many evt.type values. This has a significant performance penalty. Make the condition more specific by adding an evt.type field or further restricting the number of evt.type values in the condition.',
-  LOAD_UNKNOWN_FILTER:
-    'A rule condition or output refers to a field or evt.type that does not exist. This is normally an error, but if a rule has a skip-if-unknown-filter property, the error is downgraded to a warning.',
-  LOAD_UNUSED_MACRO: 'A macro is defined in the rules content but is not used by any other macro or rule.',
-  LOAD_UNUSED_LIST: 'A list is defined in the rules content but is not used by any other list, macro, or rule.',
-  LOAD_UNKNOWN_ITEM: 'An unknown top-level object is in the rules content. It will be ignored.',
-  LOAD_DEPRECATED_ITEM: 'A deprecated item is employed by lists, macros, or rules.',
-  LOAD_WARNING_EXTENSION: 'An extension item has a warning',
-  LOAD_APPEND_NO_VALUES: 'A rule exception is overriding/appending with no values',
-  LOAD_EXCEPTION_NAME_NOT_UNIQUE: 'A rule is defining multiple exceptions with the same name',
-  LOAD_INVALID_MACRO_NAME: 'A macro is defined with an invalid name',
-  LOAD_INVALID_LIST_NAME: 'A list is defined with an invalid name',
-  LOAD_COMPILE_CONDITION: 'A rule condition or output have been parsed with a warning',
-  LOAD_UNKNOWN_KEY:
-    'An item in the rules content contains an unrecognized key. The key will be ignored. This may indicate a typo or a property placed on the wrong item type.',
-};
+const WARNING_DESCRIPTIONS: Record<string, string> = Object.fromEntries(FALCO_CODES.filter((c) => !c.code.startsWith('LOAD_ERR_')).map((c) => [c.code, c.description]));
 
 /** Fields Falco reports as deprecated, in the order of its enum (which orders its warnings). */
 const DEPRECATED_FIELDS = ['evt.dir', 'evt.latency', 'evt.latency.s', 'evt.latency.ns', 'evt.latency.human', 'evt.wait_latency'];

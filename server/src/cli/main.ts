@@ -2,7 +2,7 @@
  * The `falco-pci` command: checks rules files from the command line through
  * the same language core as the editor.
  *
- *   falco-pci lint [--format text|json|falco-json] [--no-default-rules] PATH...
+ *   falco-pci lint [--format text|json|sarif|falco-json] [--no-default-rules] PATH...
  *
  * Exit status: 0 when no error was found, 1 when at least one was, 2 on a
  * usage error.
@@ -14,6 +14,7 @@ import { RulesWorkspace } from '../core/workspace';
 import { fixAll } from '../core/features/code-actions';
 import { describeReadError, readRulesFile } from './files';
 import { runFalcoJsonLint } from './falco-json';
+import { buildSarifLog } from './sarif';
 import type { Diagnostic, Severity } from '../core/types';
 import type { PluginSpec } from '../core/analysis/environment';
 import { parseVersion } from '../core/analysis/environment';
@@ -22,16 +23,18 @@ import { parseVersion } from '../core/analysis/environment';
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'development';
 
-const USAGE = `Usage: falco-pci lint [--format text|json|falco-json] [--no-default-rules] PATH...
+const USAGE = `Usage: falco-pci lint [--format text|json|sarif|falco-json] [--no-default-rules] PATH...
 
 Checks Falco rules files and prints one line per problem:
   file:line:column: severity code message
 
 Options:
-  --format text|json|falco-json
+  --format text|json|sarif|falco-json
                         output format (default: text). json prints one array of
                         {file, line, column, endLine, endColumn, severity, code, message}
                         with 1-based lines and columns, end exclusive, columns in UTF-16 units.
+                        sarif prints a SARIF 2.1.0 log for GitHub code scanning, with one
+                        rule per diagnostic code and paths relative to the working directory.
                         falco-json prints what 'falco -V PATH... -o json_output=true' prints:
                         {"falco_load_results": [...]}, one result per file with Falco's codes
                         and 0-based positions, and at most one error per file, as Falco reports.
@@ -67,7 +70,7 @@ export interface CliDiagnostic {
 }
 
 interface LintOptions {
-  format: 'text' | 'json' | 'falco-json';
+  format: 'text' | 'json' | 'sarif' | 'falco-json';
   useDefaultRules: boolean;
   engineVersion?: string;
   plugins?: PluginSpec[];
@@ -111,7 +114,7 @@ function parseArguments(args: string[]): LintOptions | 'help' | 'version' {
     }
     else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : rest[++i];
-      if (value !== 'text' && value !== 'json' && value !== 'falco-json') throw new UsageError(`Invalid value '${value ?? ''}' for --format: use 'text', 'json' or 'falco-json'.`);
+      if (value !== 'text' && value !== 'json' && value !== 'sarif' && value !== 'falco-json') throw new UsageError(`Invalid value '${value ?? ''}' for --format: use 'text', 'json', 'sarif' or 'falco-json'.`);
       options.format = value;
     } else if (arg.startsWith('-') && arg !== '-') {
       throw new UsageError(`Unknown option '${arg}'. Run 'falco-pci --help' for the options.`);
@@ -246,8 +249,11 @@ export function main(args: string[]): number {
   const diagnostics = lintPaths(options);
   if (options.format === 'json') {
     process.stdout.write(`${JSON.stringify(diagnostics, null, 2)}\n`);
+  } else if (options.format === 'sarif') {
+    process.stdout.write(`${JSON.stringify(buildSarifLog(diagnostics, { version: VERSION, cwd: process.cwd() }), null, 2)}\n`);
   } else {
-    const lines = diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code} ${d.message}`);
+    // A message can quote a value that spans lines. Escaping its line breaks keeps one problem per line for problem matchers.
+    const lines = diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code} ${d.message.replace(/\r\n|\r|\n/g, '\\n')}`);
     if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
     const count = (severity: string) => diagnostics.filter((d) => d.severity === severity).length;
     process.stderr.write(`${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s)\n`);
