@@ -159,7 +159,7 @@ function lineLength(text: string, start: number): number {
 export function parseSegment(text: string, kind: Chunk['kind']): Segment {
   const repaired = kind === 'item' ? repairIndentation(text) : undefined;
   const source = repaired?.source ?? text;
-  const yaml = parseDocument(source, { keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });
+  const yaml = parseDocument(source, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
   return { text, kind, source, toText: repaired?.toText ?? ((o) => o), yaml, ...(repaired ? { outdented: repaired.outdented } : {}) };
 }
 
