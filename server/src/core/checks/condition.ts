@@ -326,6 +326,8 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
   };
   walk(parsed.expr);
 
+  // Only rules select events: a macro's events count where a rule uses it.
+  if (!isRule) return facts;
   const eventContext = {
     codesFor: (name: string) => findEvent(name)?.codes ?? (isKnownEventName(name) ? catalog.genericCodes : []),
     listItems: (name: string) => scope.listItems(name),
@@ -334,7 +336,7 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
   const eventSet = computeEventSet(parsed.expr, eventContext);
   facts.eventSet = eventSet;
 
-  if (isRule && (scope.source ?? 'syscall') === 'syscall') {
+  if ((scope.source ?? 'syscall') === 'syscall') {
     checkSelectedEvents(eventSet, eventArgs, variantChecks, report);
   }
   void keySpan;
