@@ -26,7 +26,7 @@ function inlineCoverage(...texts: string[]): CoverageReport {
   return computeCoverage(workspace, locator);
 }
 
-/** The rules of the inline files, without those of the bundled ruleset. */
+/** Returns the rules of the inline files, without those of the bundled ruleset. */
 function inlineRules(report: CoverageReport) {
   return report.rules.filter((entry) => entry.location.uri.startsWith('file:///inline/'));
 }
@@ -289,5 +289,28 @@ describe('PCI coverage renderings', () => {
     assert.ok(html.includes(`href="${RULES_URI}" data-uri="${RULES_URI}" data-line="7" data-column="1" data-end-line="12" data-end-column="53">1_pci_rules.yaml:7</a>`));
     // The bundled ruleset has no file to open.
     assert.ok(html.includes('<a class="location" data-uri="bundled:falco_rules.yaml" data-line="1185"'));
+  });
+});
+
+describe('PCI coverage of the official rulesets', () => {
+  it('covers 6.4.2 and 11.5.1 only', () => {
+    const workspace = new RulesWorkspace({ useDefaultRules: false });
+    const files = [
+      ['rules', 'falco_rules.yaml'],
+      ['rules', 'falco-incubating_rules.yaml'],
+      ['rules', 'falco-sandbox_rules.yaml'],
+      ...['aws_cloudtrail_rules.yaml', 'gcp_auditlog_rules.yaml', 'github.yaml', 'k8s_audit_rules.yaml', 'okta_rules.yaml'].map((name) => ['plugin-rules', name]),
+    ];
+    for (const [folder, name] of files) workspace.setFile(`file:///official/${folder}/${name}`, readFixture('official', folder!, name!));
+    const report = computeCoverage(workspace, locator);
+    assert.deepEqual(report.summary, { covered: 2, total: 57, rulesWithPciTags: 3, rulesNotLoaded: 0, unknownTags: 1 });
+    assert.deepEqual(
+      report.rules.map((entry) => [entry.name, entry.status, entry.pciTags.join(' ')]),
+      [
+        ['Drop and execute new binary in container', 'enabled', 'PCI_DSS_11.5.1'],
+        ['Launch Privileged Container', 'enabled', 'PCI_DSS_10.2.5'],
+        ['Network Connection outside Local Subnet', 'enabled', 'PCI_DSS_6.4.2'],
+      ],
+    );
   });
 });

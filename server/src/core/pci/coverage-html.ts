@@ -5,7 +5,8 @@
  *
  * Every value from a rules file is escaped. Each requirement row has the id
  * `req-<id>` (such as `req-10.2.1.1`) and each family row `family-<id>`, so a
- * link can jump to one; the row a fragment names is highlighted. Locations
+ * link can jump to one, and the row that the URL fragment names is
+ * highlighted. Locations
  * are links with `data-uri`, `data-line`, `data-column`, `data-end-line` and
  * `data-end-column` (1-based, end exclusive), which the editor's webview uses
  * to open the rule. The page has exactly one `<style>` element and one

@@ -5,9 +5,10 @@
  *
  * A requirement counts as covered when at least one enabled rule that loads
  * names it. A rule does not load when an error diagnostic falls on it, on an
- * item that changes it, or on a macro or list its conditions use, directly or
- * through other macros and lists; nor when Falco skips it (unknown source,
- * or an unknown field with `skip-if-unknown-filter: true`).
+ * item that changes it, or on a macro or list that its conditions use,
+ * directly or through other macros and lists. Nor does it load when Falco
+ * skips it: an unknown source, or an unknown field with
+ * `skip-if-unknown-filter: true`.
  *
  * NOTE: Falco refuses a whole file at its first error. This report marks only
  * the rules the error touches, so that one mistake does not hide the coverage
@@ -21,7 +22,7 @@ import type { Diagnostic, Span } from '../types';
 import type { RulesItem } from '../document/model';
 import type { Program } from '../analysis/program';
 import type { RulesWorkspace } from '../workspace';
-import { getOccurrenceIndex, Occurrence } from '../features/occurrences';
+import { Occurrence, scanItemOccurrences } from '../features/occurrences';
 import { PCI_DSS_VERSION, PCI_TAG_PREFIX, PciRequirement, PciSupport, pciRequirements, findPciRequirement } from './requirements';
 import { scalarText } from '../checks/structure';
 import { collectRuleStates, itemTags, PlacedItem, RuleState } from './rule-states';
@@ -173,18 +174,19 @@ export function computeCoverage(workspace: RulesWorkspace, locator: CoverageLoca
 
 class CoverageBuilder {
   private readonly texts = new Map<string, string>();
-  private readonly usesByItem = new Map<RulesItem, Occurrence[]>();
-  private readonly indexedUris = new Set<string>();
-  private readonly itemUris = new Map<RulesItem, string>();
+  private readonly positions = new Map<RulesItem, { uri: string; fileIndex: number; order: number }>();
+  private readonly listNames: ReadonlySet<string>;
 
   constructor(
     private readonly program: Program,
     private readonly locator: CoverageLocator,
   ) {
-    for (const file of program.files) {
+    let order = 0;
+    program.files.forEach((file, fileIndex) => {
       this.texts.set(file.document.uri, file.document.text);
-      for (const item of file.document.items) this.itemUris.set(item, file.document.uri);
-    }
+      for (const item of file.document.items) this.positions.set(item, { uri: file.document.uri, fileIndex, order: order++ });
+    });
+    this.listNames = new Set(program.namesOf('list'));
   }
 
   build(): CoverageReport {
@@ -289,25 +291,18 @@ class CoverageBuilder {
           if (seen.has(definition.item)) continue;
           seen.add(definition.item);
           pending.push(definition.item);
-          found.push({ item: definition.item, uri: this.itemUris.get(definition.item)! });
+          found.push({ item: definition.item, uri: this.positions.get(definition.item)!.uri });
         }
       }
     }
     return found;
   }
 
-  private usesOf(item: RulesItem): readonly Occurrence[] {
-    const uri = this.itemUris.get(item);
-    if (uri !== undefined && !this.indexedUris.has(uri)) {
-      this.indexedUris.add(uri);
-      for (const occurrence of getOccurrenceIndex(this.program).inDocument(uri)) {
-        if (occurrence.role !== 'use') continue;
-        const uses = this.usesByItem.get(occurrence.item) ?? [];
-        uses.push(occurrence);
-        this.usesByItem.set(occurrence.item, uses);
-      }
-    }
-    return this.usesByItem.get(item) ?? [];
+  /** Scans only the items the report needs: the whole program's occurrence index costs more than the rest of the report. */
+  private usesOf(item: RulesItem): Occurrence[] {
+    const position = this.positions.get(item);
+    if (!position) return [];
+    return scanItemOccurrences(this.program, this.listNames, item, position).filter((occurrence) => occurrence.role === 'use');
   }
 
   private problem(placed: PlacedItem, diagnostic: Diagnostic): CoverageProblem {

@@ -4,11 +4,11 @@
  * with the items that defined and changed each rule.
  *
  * Follows falco userspace/engine/rule_loader_reader.cpp and
- * rule_loader_collector.cpp (Falco 0.44): a full definition replaces an
- * earlier rule of the same name entirely; `override` appends to or replaces
- * single keys (`tags` may be appended or replaced, `enabled` and `priority`
- * replaced); the deprecated `append: true` appends only the condition and
- * exceptions; a rule item with none of condition, output, desc and priority
+ * rule_loader_collector.cpp (Falco 0.44). A full definition replaces an
+ * earlier rule of the same name entirely. `override` appends to or replaces
+ * single keys: `tags` may be appended or replaced, `enabled` and `priority`
+ * replaced. The deprecated `append: true` appends only the condition and the
+ * exceptions. A rule item with none of condition, output, desc and priority
  * sets only `enabled` of the earlier rule.
  *
  * NOTE: Falco's own configuration can also enable or disable rules (the
