@@ -89,6 +89,7 @@ connection.onDidChangeConfiguration(() => {
 function publishAll(): void {
   syncAll();
   for (const document of documents.all()) publish(document);
+  for (const feature of FEATURES) feature.afterPublish?.(context);
 }
 
 function publish(document: TextDocument): void {
