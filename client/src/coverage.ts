@@ -4,7 +4,7 @@
  * "PCI n/N". Both follow the server's `falco/coverageChanged` notification.
  */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { LanguageClient, State } from 'vscode-languageclient/node';
 import type { CoverageReport } from '../../server/src/core/pci/coverage';
 import { COVERAGE_CHANGED_NOTIFICATION, COVERAGE_REQUEST, CoverageChangedParams } from '../../server/src/lsp/coverage-protocol';
 import { createNonce, parseRevealArgument, parseWebviewMessage, prepareWebviewHtml } from './coverage-html';
@@ -45,12 +45,22 @@ export function register(context: vscode.ExtensionContext, client: LanguageClien
   );
 
   // The first request also subscribes the client to `falco/coverageChanged`.
-  client.sendRequest<CoverageReport>(COVERAGE_REQUEST, { format: 'json' }).then(
-    (report) => {
-      summary ??= { covered: report.summary.covered, total: report.summary.total, rulesNotLoaded: report.summary.rulesNotLoaded, files: report.files.filter((file) => !file.uri.startsWith('bundled:')).length };
-      updateStatus();
-    },
-    (error: unknown) => client.error(`${COVERAGE_REQUEST} failed`, error),
+  const requestSummary = () =>
+    client.sendRequest<CoverageReport>(COVERAGE_REQUEST, { format: 'json' }).then(
+      (report) => {
+        const { covered, total, rulesNotLoaded } = report.summary;
+        summary = { covered, total, rulesNotLoaded, files: report.files.filter((file) => !file.base).length };
+        updateStatus();
+        void view.refresh();
+      },
+      (error: unknown) => client.error(`${COVERAGE_REQUEST} failed`, error),
+    );
+  void requestSummary();
+  // A restarted server has lost the subscription, so request again.
+  context.subscriptions.push(
+    client.onDidChangeState((event) => {
+      if (event.oldState !== State.Running && event.newState === State.Running) void requestSummary();
+    }),
   );
 }
 

@@ -34,7 +34,7 @@ describe('falco-pci coverage', () => {
     assert.equal(result.status, 0);
     const lines = result.stdout.split('\n');
     assert.equal(lines[0], '# PCI DSS v4.0.1 coverage');
-    assert.ok(lines.includes('| 8.2.4 | Creating, deleting or modifying user IDs and authentication factors is authorized and scoped. | covered | Account changed | - | - |'));
+    assert.ok(lines.includes('| 8.2.4 | Creating, deleting or modifying user IDs and authentication factors is authorized and scoped. | direct | covered | Account changed | - | - |'));
     assert.ok(lines.includes('| Card data file read | disabled | NOTICE | syscall | 10.2.1.1 | `PCI_DSS_10.2.1.1` | test/fixtures/coverage/1\\_pci\\_rules.yaml:14 |'));
   });
 

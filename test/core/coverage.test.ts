@@ -55,8 +55,12 @@ describe('PCI coverage of the fixture workspace', () => {
 
   it('lists the files in load order', () => {
     assert.deepEqual(
-      report.files.map((file) => file.uri),
-      ['bundled:falco_rules.yaml', RULES_URI, OVERRIDES_URI],
+      report.files.map((file) => [file.uri, file.base]),
+      [
+        ['bundled:falco_rules.yaml', true],
+        [RULES_URI, false],
+        [OVERRIDES_URI, false],
+      ],
     );
   });
 
@@ -252,8 +256,9 @@ describe('PCI coverage renderings', () => {
     assert.ok(lines.includes('**7/57 requirements covered** by enabled rules that load.'));
     assert.ok(lines.includes('| 10 | Logging and monitoring | 1/16 |'));
     assert.ok(lines.includes('| all |  | 7/57 |'));
-    assert.ok(lines.includes('| 10.3.2 | Audit log files are protected against modification by individuals. | rules disabled | - | Audit log tampered | - |'));
-    assert.ok(lines.includes('| 10.2.1 | Audit logging is enabled and active for all system components and cardholder data. | no rule | - | - | - |'));
+    assert.ok(lines.includes('| 10.3.2 | Audit log files are protected against modification by individuals. | direct | rules disabled | - | Audit log tampered | - |'));
+    assert.ok(lines.includes('| 10.2.1 | Audit logging is enabled and active for all system components and cardholder data. | partial | no rule | - | - | - |'));
+    assert.ok(lines.includes('| Audit log tampered | disabled | ERROR | syscall | 10.3.2, 10.3.4 | `PCI_DSS_10.3.2`, `PCI_DSS_10.3.4` | 1\\_pci\\_rules.yaml:22, changed at 2\\_pci\\_overrides.yaml:3 |'));
     assert.ok(lines.includes('| `PCI_DSS_10.2` | a v4.0.1 section heading, not a requirement | File integrity with mixed tags |'));
     assert.equal(lines.filter((line) => /^\| \d+\.\d[\d.]* \|/.test(line)).length, 57);
   });

@@ -72,12 +72,13 @@ export function renderCoverageHtml(report: CoverageReport): string {
   }
   parts.push(`<tr><th>all</th><th></th><th class="number">${summary.covered}/${summary.total}</th></tr>`, '</tbody>', '</table>');
 
-  parts.push('<h2 id="requirements">Requirements</h2>', '<table>');
-  parts.push('<thead><tr><th>requirement</th><th>title</th><th>status</th><th>enabled rules</th><th>disabled rules</th><th>rules that do not load</th></tr></thead>', '<tbody>');
+  parts.push('<h2 id="requirements">Requirements</h2>');
+  parts.push('<p class="muted">Falco support tells how far a runtime rule can show that the requirement is met: direct, partial or indirect.</p>', '<table>');
+  parts.push('<thead><tr><th>requirement</th><th>title</th><th>Falco support</th><th>status</th><th>enabled rules</th><th>disabled rules</th><th>rules that do not load</th></tr></thead>', '<tbody>');
   for (const requirement of report.requirements) {
     const id = escapeHtml(requirement.id);
     parts.push(
-      `<tr id="req-${id}"><td><a href="#req-${id}">${id}</a></td><td>${escapeHtml(requirement.title)}</td>` +
+      `<tr id="req-${id}"><td><a href="#req-${id}">${id}</a></td><td>${escapeHtml(requirement.title)}</td><td>${escapeHtml(requirement.support)}</td>` +
         `<td class="status status-${requirement.status}">${escapeHtml(REQUIREMENT_STATUS_LABELS[requirement.status])}</td>` +
         `<td>${ruleLinks(requirement.rules)}</td><td>${ruleLinks(requirement.disabledRules)}</td><td>${ruleLinks(requirement.notLoadedRules)}</td></tr>`,
     );

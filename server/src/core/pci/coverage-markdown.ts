@@ -44,9 +44,17 @@ export function renderCoverageMarkdown(report: CoverageReport): string {
   for (const family of report.families) lines.push(row([family.id, family.title, `${family.covered}/${family.total}`]));
   lines.push(row(['all', '', `${summary.covered}/${summary.total}`]), '');
 
-  lines.push('## Requirements', '', '| requirement | title | status | enabled rules | disabled rules | rules that do not load |', '|---|---|---|---|---|---|');
+  lines.push(
+    '## Requirements',
+    '',
+    'Falco support tells how far a runtime rule can show that the requirement is met: `direct`, `partial` or `indirect`.',
+    '',
+    '| requirement | title | Falco support | status | enabled rules | disabled rules | rules that do not load |',
+    '|---|---|---|---|---|---|---|',
+  );
   for (const requirement of report.requirements) {
-    lines.push(row([requirement.id, requirement.title, REQUIREMENT_STATUS_LABELS[requirement.status], names(requirement.rules), names(requirement.disabledRules), names(requirement.notLoadedRules)]));
+    const cells = [requirement.id, requirement.title, requirement.support, REQUIREMENT_STATUS_LABELS[requirement.status]];
+    lines.push(row([...cells, names(requirement.rules), names(requirement.disabledRules), names(requirement.notLoadedRules)]));
   }
   lines.push('');
 
@@ -56,7 +64,7 @@ export function renderCoverageMarkdown(report: CoverageReport): string {
   else {
     lines.push('| rule | status | priority | source | requirements | PCI tags | location |', '|---|---|---|---|---|---|---|');
     for (const rule of loaded) {
-      lines.push(row([rule.name, rule.status, rule.priority ?? '', rule.source, rule.requirements.join(', '), rule.pciTags.map(code).join(', '), locationText(rule.location)], [5]));
+      lines.push(row([rule.name, rule.status, rule.priority ?? '', rule.source, rule.requirements.join(', '), rule.pciTags.map(code).join(', '), locationWithUpdates(rule)], [5]));
     }
     lines.push('');
   }
@@ -86,6 +94,12 @@ export function describeProblems(rule: CoverageRule): string {
   if (!first) return '';
   const more = rule.problems.length > 1 ? ` (and ${rule.problems.length - 1} more)` : '';
   return `${first.code} on ${first.item} at ${locationText(first.location)}: ${first.message}${more}`;
+}
+
+/** Returns `file:line` of a rule, followed by the items that change it. */
+function locationWithUpdates(rule: CoverageRule): string {
+  if (rule.updates.length === 0) return locationText(rule.location);
+  return `${locationText(rule.location)}, changed at ${rule.updates.map(locationText).join(', ')}`;
 }
 
 /** Returns `file:line` of a location. */

@@ -120,8 +120,8 @@ export interface CoverageReport {
     rulesNotLoaded: number;
     unknownTags: number;
   };
-  /** The files of the workspace in load order, base rules first. */
-  files: Array<{ file: string; uri: string }>;
+  /** The files of the workspace in load order; `base` marks the base rules, which load first. */
+  files: Array<{ file: string; uri: string; base: boolean }>;
   families: FamilyCoverage[];
   requirements: RequirementCoverage[];
   /** Rules with `PCI_DSS_` tags, in load order. */
@@ -215,7 +215,7 @@ class CoverageBuilder {
         rulesNotLoaded: rules.filter((rule) => !loads(rule)).length,
         unknownTags: unknownTags.length,
       },
-      files: this.program.files.map((file) => ({ file: this.locator.displayName(file.document.uri), uri: file.document.uri })),
+      files: this.program.files.map((file) => ({ file: this.locator.displayName(file.document.uri), uri: file.document.uri, base: !file.reportDiagnostics })),
       families,
       requirements,
       rules,
