@@ -64,7 +64,7 @@ export function renderCoverageMarkdown(report: CoverageReport): string {
   else {
     lines.push('| rule | status | priority | source | requirements | PCI tags | location |', '|---|---|---|---|---|---|---|');
     for (const rule of loaded) {
-      lines.push(row([rule.name, rule.status, rule.priority ?? '', rule.source, rule.requirements.join(', '), rule.pciTags.map(code).join(', '), locationWithUpdates(rule)], [5]));
+      lines.push(row([rule.name, rule.status, rule.priority ?? '-', rule.source, names(rule.requirements), rule.pciTags.map(code).join(', '), locationWithUpdates(rule)], [5]));
     }
     lines.push('');
   }
@@ -74,7 +74,7 @@ export function renderCoverageMarkdown(report: CoverageReport): string {
   if (notLoaded.length === 0) lines.push('None.', '');
   else {
     lines.push('They cover no requirement.', '', '| rule | status | requirements | reason | location |', '|---|---|---|---|---|');
-    for (const rule of notLoaded) lines.push(row([rule.name, rule.status, rule.requirements.join(', '), describeProblems(rule), locationText(rule.location)]));
+    for (const rule of notLoaded) lines.push(row([rule.name, rule.status, names(rule.requirements), describeProblems(rule), locationText(rule.location)]));
     lines.push('');
   }
 
