@@ -63,10 +63,12 @@ describe('extension manifest', () => {
     assert.equal(manifest.devDependencies['@types/vscode'], '1.100.0');
   });
 
-  it('activates only on YAML files', () => {
+  it('activates on YAML files and rules-file workspaces', () => {
     // The falco-rules language has a configuration, so VS Code adds onLanguage:falco-rules itself.
-    assert.deepEqual(manifest.activationEvents, ['onLanguage:yaml']);
+    // workspaceContains shows the PCI status bar item before any rules file is opened.
     const language = manifest.contributes.languages.find((l) => l.id === 'falco-rules')!;
+    const patterns = (language as unknown as { filenamePatterns: string[] }).filenamePatterns.map((p) => `workspaceContains:${p.startsWith('**/') ? p : `**/${p}`}`);
+    assert.deepEqual(manifest.activationEvents, ['onLanguage:yaml', ...patterns]);
     assert.equal(language.configuration, './language-configuration.json');
   });
 

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { looksLikeFalcoRules } from '../../server/src/core/detect';
 import { register as registerWalkthrough } from './walkthrough';
+import * as coverage from './coverage';
 
 const LANGUAGE_ID = 'falco-rules';
 let client: LanguageClient | undefined;
@@ -33,6 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(detectFalcoRules));
   vscode.workspace.textDocuments.forEach(detectFalcoRules);
   await client.start();
+  coverage.register(context, client);
 }
 
 /** Switches a plain YAML document to the Falco rules language when its first item is a rule, macro or list. */

@@ -3,6 +3,7 @@
  * the same language core as the editor.
  *
  *   falco-pci lint [--format text|json|sarif|falco-json] [--no-default-rules] PATH...
+ *   falco-pci coverage [--format markdown|json|html] [--no-default-rules] [--output FILE] PATH...
  *
  * Exit status: 0 when no error was found, 1 when at least one was, 2 on a
  * usage error.
@@ -15,6 +16,7 @@ import { fixAll } from '../core/features/code-actions';
 import { describeReadError, readRulesFile } from './files';
 import { runFalcoJsonLint } from './falco-json';
 import { buildSarifLog } from './sarif';
+import { runCoverage } from './coverage';
 import type { Diagnostic, Severity } from '../core/types';
 import type { PluginSpec } from '../core/analysis/environment';
 import { parseVersion } from '../core/analysis/environment';
@@ -24,6 +26,7 @@ declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'development';
 
 const USAGE = `Usage: falco-pci lint [--format text|json|sarif|falco-json] [--no-default-rules] PATH...
+       falco-pci coverage [--format markdown|json|html] [--no-default-rules] [--output FILE] PATH...
 
 Checks Falco rules files and prints one line per problem:
   file:line:column: severity code message
@@ -56,7 +59,9 @@ Options:
 PATH - reads the rules from standard input. Arguments after -- are paths, even if they start with -.
 
 PATH is a rules file or a folder; a folder contributes its *.yaml and *.yml files, sorted by path.
-Exit status: 0 no error, 1 at least one error, 2 usage error.`;
+Exit status: 0 no error, 1 at least one error, 2 usage error.
+
+'falco-pci coverage --help' describes the PCI DSS coverage report.`;
 
 export interface CliDiagnostic {
   file: string;
@@ -86,7 +91,7 @@ function parseArguments(args: string[]): LintOptions | 'help' | 'version' {
   if (args.length === 0 || args[0] === '-h' || args[0] === '--help') return 'help';
   if (args[0] === '--version') return 'version';
   const [command, ...rest] = args;
-  if (command !== 'lint') throw new UsageError(`Unknown command '${command}'. The only command is 'lint'.`);
+  if (command !== 'lint') throw new UsageError(`Unknown command '${command}'. The commands are 'lint' and 'coverage'.`);
   const options: LintOptions = { format: 'text', useDefaultRules: true, paths: [] };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
@@ -228,6 +233,9 @@ export function lintPaths(options: Omit<LintOptions, 'format'>): CliDiagnostic[]
 }
 
 export function main(args: string[]): number {
+  if (args[0] === 'coverage') {
+    return runCoverage(args.slice(1), expandPaths, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
+  }
   let options: LintOptions | 'help' | 'version';
   try {
     options = parseArguments(args);

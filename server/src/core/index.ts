@@ -26,3 +26,7 @@ export { getSemanticTokens } from './features/semantic-tokens';
 export type { SemanticToken, SemanticTokenType, SemanticTokenModifier } from './features/semantic-tokens';
 export { getCodeActions, applyEdits, safeFixEdits, fixAll, fixAllText } from './features/code-actions';
 export type { CodeAction, DocumentEdit } from './features/code-actions';
+export { computeCoverage, requirementFamily, PCI_FAMILIES } from './pci/coverage';
+export type { CoverageReport, CoverageRule, CoverageLocation, CoverageLocator, CoverageProblem, CoverageRuleStatus, RequirementCoverage, RequirementStatus, FamilyCoverage, UnknownPciTag, UnknownTagKind } from './pci/coverage';
+export { renderCoverageJson, renderCoverageMarkdown } from './pci/coverage-markdown';
+export { renderCoverageHtml } from './pci/coverage-html';

@@ -43,4 +43,6 @@ export function withDocument<T>(context: ServerContext, method: string, uri: str
 export interface ServerFeature {
   capabilities: ServerCapabilities;
   register(context: ServerContext): void;
+  /** Runs after the server has published diagnostics for a change of the workspace or its settings. */
+  afterPublish?(context: ServerContext): void;
 }

@@ -91,6 +91,7 @@ connection.onDidChangeConfiguration(() => {
 function publishAll(): void {
   syncAll();
   for (const document of documents.all()) publish(document);
+  for (const feature of FEATURES) feature.afterPublish?.(context);
 }
 
 /** The diagnostics last sent per URI, so that unchanged ones are not sent again. */

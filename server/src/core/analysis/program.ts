@@ -204,6 +204,23 @@ export class Program {
       .join('\0');
   }
 
+  /**
+   * Returns the diagnostics that start inside one item, as `diagnostics` reports
+   * them for its file, but checks only that item when the file's diagnostics are
+   * not computed yet. Empty for an item of no file of the program.
+   */
+  itemDiagnostics(item: RulesItem): Diagnostic[] {
+    const position = this.itemOrder.get(item);
+    if (!position) return [];
+    const document = this.files[position.fileIndex]!.document;
+    const inside = (diagnostic: Diagnostic) => diagnostic.span.start >= item.elementSpan.start && diagnostic.span.start <= item.elementSpan.end;
+    const cached = this.diagnosticsCache.get(document.uri);
+    if (cached) return cached.filter(inside);
+    const problems = document.problems.filter(inside);
+    if (!item.hasSyntaxErrors) this.checkItemCached(item, position.fileIndex, problems);
+    return problems;
+  }
+
   /** Checks one item; an unforeseen failure becomes a warning on the item instead of losing the file's other diagnostics. */
   private checkItem(item: RulesItem, fileIndex: number, problems: Diagnostic[]): void {
     const before = problems.length;

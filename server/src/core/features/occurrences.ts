@@ -138,12 +138,23 @@ export function indexAndVisibility(program: Program, kind: 'macro' | 'list', nam
   return { index: definitions[0]!.order, visibility: definitions[definitions.length - 1]!.order };
 }
 
+/**
+ * Returns the occurrences written in one item, as the index of the whole
+ * program would hold them, without scanning the other items. `listNames` are
+ * the names of every list of the program.
+ */
+export function scanItemOccurrences(program: Program, listNames: ReadonlySet<string>, item: RulesItem, position: { uri: string; fileIndex: number; order: number }): Occurrence[] {
+  const found: Occurrence[] = [];
+  new ItemScanner({ add: (occurrence) => found.push(occurrence) }, program, listNames, item, position.uri, position.fileIndex, position.order).scan();
+  return found;
+}
+
 /** Collects the occurrences of one item. */
 class ItemScanner {
   private readonly inFlowItem: boolean;
 
   constructor(
-    private readonly index: OccurrenceIndex,
+    private readonly index: Pick<OccurrenceIndex, 'add'>,
     private readonly program: Program,
     private readonly listNames: ReadonlySet<string>,
     private readonly item: RulesItem,
