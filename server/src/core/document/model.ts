@@ -268,7 +268,7 @@ function buildItem(document: RulesDocument, node: YAMLMap, parsed: ParsedChunk, 
     scalar: (scalarNode) => {
       let map = scalarMaps.get(scalarNode);
       if (!map) {
-        map = toDocumentMap(mapScalar(scalarNode, parsed.source), parsed.toDocument);
+        map = lazyScalarMap(typeof scalarNode.source === 'string' ? scalarNode.source : String(scalarNode.value), () => toDocumentMap(mapScalar(scalarNode, parsed.source), parsed.toDocument));
         scalarMaps.set(scalarNode, map);
       }
       return map;
@@ -294,6 +294,28 @@ function findElementDash(text: string, mapStart: number): number {
   let i = mapStart - 1;
   while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
   return i >= 0 && text[i] === '-' ? i : mapStart;
+}
+
+/**
+ * Returns a scalar map whose offsets are computed on first use: most checks
+ * read only the value, and offsets matter only where a diagnostic points.
+ * The value is the one `mapScalar` returns, which always equals the node's source.
+ */
+function lazyScalarMap(value: string, build: () => ScalarMap): ScalarMap {
+  let built: ScalarMap | undefined;
+  const full = () => (built ??= build());
+  return {
+    value,
+    get offsets() {
+      return full().offsets;
+    },
+    get ends() {
+      return full().ends;
+    },
+    get exact() {
+      return full().exact;
+    },
+  };
 }
 
 function toDocumentMap(map: ScalarMap, toDocument: OffsetMapper): ScalarMap {
