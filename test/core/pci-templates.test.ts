@@ -72,6 +72,11 @@ describe('PCI-DSS templates', () => {
     it(`${template.id} checks without errors or warnings`, () => {
       const found = checkTemplate(template.id);
       assert.deepEqual(found.template.filter((line) => line.startsWith('error') || line.startsWith('warning')), []);
+      // 11.5.1 and 10.6.3 meant other requirements in v3.2.1; the templates use them in the v4.0.1 sense.
+      const notes = found.template.filter((line) => line.startsWith('info')).map((line) => line.split(':')[0]);
+      const tagged = pciTemplateText(template).match(/PCI_DSS_(?:11\.5\.1|10\.6\.3)(?![.0-9])/g) ?? [];
+      const expected = tagged.map((tag) => `info pci-requirement-meaning-changed '${tag}'`);
+      assert.deepEqual(notes, expected);
       const preludeProblems = found.prelude.filter((line) => !/^warning LOAD_UNUSED_(MACRO|LIST) /.test(line));
       assert.deepEqual(preludeProblems, []);
     });

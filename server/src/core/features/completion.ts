@@ -30,6 +30,7 @@ import { lookupField } from '../checks/fields';
 import { scalarText } from '../checks/structure';
 import { ALL_OPERATORS, FIELD_TRANSFORMERS, VAL_TRANSFORMER } from '../condition/lexer';
 import { pciRequirements, pciTag } from '../pci/requirements';
+import { describePciTag } from '../pci/describe';
 import { CheckLeft, ConditionPosition, ScalarText, completionContextAt, isListOperator } from './context';
 import { describeArgumentTypes, describeEvent, describeField, describeList, describeMacro, describeOperator } from './describe';
 import { TAG_CONVENTIONS } from './tag-conventions';
@@ -250,7 +251,7 @@ function tagCandidates(program: Program, item: RulesItem, present: string[], rep
     candidates.set(tag, { label: tag, kind: 'value', detail, ...documented(documentation), replace, sortText: sortKey(tag, typed, group) });
   };
   for (const requirement of pciRequirements()) {
-    add(pciTag(requirement), Group.Secondary, requirement.title, `**PCI DSS v4.0.1 requirement ${requirement.id}**\n\n${requirement.title}\n\nRuntime signal: ${requirement.runtimeSignal}`);
+    add(pciTag(requirement), Group.Secondary, requirement.title, describePciTag(pciTag(requirement)));
   }
   for (const convention of TAG_CONVENTIONS) add(convention.tag, Group.Primary, convention.summary, convention.description);
   for (const [tag, count] of tagsInUse(program, item)) add(tag, Group.Common, `used by ${count} ${count === 1 ? 'rule' : 'rules'}`);
