@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { looksLikeFalcoRules } from '../../server/src/core/detect';
+import * as pciTemplates from './pci-templates';
 
 const LANGUAGE_ID = 'falco-rules';
 let client: LanguageClient | undefined;
@@ -30,6 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(detectFalcoRules));
   vscode.workspace.textDocuments.forEach(detectFalcoRules);
+  pciTemplates.register(context, client);
   await client.start();
 }
 

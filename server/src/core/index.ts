@@ -26,3 +26,7 @@ export { getSemanticTokens } from './features/semantic-tokens';
 export type { SemanticToken, SemanticTokenType, SemanticTokenModifier } from './features/semantic-tokens';
 export { getCodeActions, applyEdits, safeFixEdits, fixAll, fixAllText } from './features/code-actions';
 export type { CodeAction, DocumentEdit } from './features/code-actions';
+export { pciCodeLenses } from './features/pci-lens';
+export type { PciLens } from './features/pci-lens';
+export { pciTemplateList } from './pci/templates';
+export type { PciTemplateInfo } from './pci/templates';

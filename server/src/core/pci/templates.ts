@@ -63,3 +63,38 @@ export function describePciTemplate(template: PciTemplate): string {
   if (needs.length) lines.push('', `Needs ${needs.join(', and ')}.`);
   return lines.join('\n');
 }
+
+/** A template as the `falco/pciTemplates` request returns it. */
+export interface PciTemplateInfo {
+  id: string;
+  title: string;
+  /** `PCI-DSS 10.2.1.2, 11.5.1 – Shell spawned in a CDE container`. */
+  label: string;
+  requirements: Array<{ id: string; title?: string }>;
+  needs: PciTemplateNeed[];
+  description: string;
+  /** Markdown: the description, the requirements with titles, and what the template needs. */
+  documentation: string;
+  /** The items in snippet syntax, to insert at column 0. */
+  snippet: string;
+  /** The items with every placeholder at its default, for editors without snippets. */
+  text: string;
+}
+
+/** Returns every template with its requirements' titles and its plain text: the prelude first, then T01 to T18. */
+export function pciTemplateList(): PciTemplateInfo[] {
+  return templates.map((template) => ({
+    id: template.id,
+    title: template.title,
+    label: pciTemplateLabel(template),
+    requirements: template.requirements.map((id) => {
+      const title = findPciRequirement(id)?.title;
+      return title ? { id, title } : { id };
+    }),
+    needs: template.needs,
+    description: template.description,
+    documentation: describePciTemplate(template),
+    snippet: template.snippet,
+    text: pciTemplateText(template),
+  }));
+}

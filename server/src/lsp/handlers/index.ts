@@ -6,5 +6,7 @@ import { navigationFeature } from './navigation';
 import { symbolsFeature } from './symbols';
 import { semanticTokensFeature } from './semantic-tokens';
 import { codeActionsFeature } from './code-actions';
+import { pciTemplatesFeature } from './pci-templates';
+import { codeLensFeature } from './code-lens';
 
-export const FEATURES: ServerFeature[] = [completionFeature, hoverFeature, navigationFeature, symbolsFeature, semanticTokensFeature, codeActionsFeature];
+export const FEATURES: ServerFeature[] = [completionFeature, hoverFeature, navigationFeature, symbolsFeature, semanticTokensFeature, codeActionsFeature, pciTemplatesFeature, codeLensFeature];
