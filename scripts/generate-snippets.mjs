@@ -47,7 +47,7 @@ export function buildSnippetFiles(root = REPO_ROOT) {
   };
 }
 
-/** The snippet's name in VS Code's list: the requirements, then the title. */
+/** Returns the snippet's name in VS Code's list: the requirements, then the title. */
 function snippetName(template) {
   return template.id === 'prelude' ? `PCI-DSS prelude: ${template.title}` : `PCI-DSS ${template.requirements.join(', ')}: ${template.title}`;
 }
@@ -59,7 +59,7 @@ function readTemplates(source, v4Ids) {
   return entries.map((entry) => {
     const where = `${SOURCE_PATH}: template ${entry.id ?? '(without id)'}`;
     for (const key of TEMPLATE_KEYS) {
-      if (entry[key] === undefined) throw new Error(`${where} lacks '${key}'.`);
+      if (entry[key] === undefined) throw new Error(`${where} is missing '${key}'.`);
     }
     if (seen.has(entry.id)) throw new Error(`${where} is defined twice; give each template its own id.`);
     seen.add(entry.id);

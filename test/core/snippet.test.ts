@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { escapeSnippetText, expandSnippet } from '../../server/src/core/util/snippet';
+import { expandSnippet } from '../../server/src/core/util/snippet';
 
 describe('snippet expansion', () => {
   it('uses placeholder defaults', () => {
@@ -37,11 +37,5 @@ describe('snippet expansion', () => {
 
   it('uses variable defaults', () => {
     assert.equal(expandSnippet('${TM_FILENAME:rules.yaml} $TM_LINE_NUMBER.'), 'rules.yaml .');
-  });
-
-  it('escapes text for a snippet', () => {
-    const text = 'a $b } \\c';
-    assert.equal(escapeSnippetText(text), 'a \\$b \\} \\\\c');
-    assert.equal(expandSnippet(escapeSnippetText(text)), text);
   });
 });

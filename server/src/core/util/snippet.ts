@@ -1,10 +1,11 @@
 /**
  * Expansion of LSP / VS Code snippet syntax to the plain text an editor
- * inserts when the user accepts every default: `${1:default}` becomes its
- * default, `${1|a,b|}` its first choice, `$1` the default of the placeholder
- * with the same number (empty when none has one), `$0` and variables nothing
- * (or their default). A backslash escapes `$`, `}` and `\` everywhere, and
- * `,` and `|` inside choices. Grammar: the LSP specification's snippet syntax.
+ * inserts when the user accepts every default. `${1:default}` becomes its
+ * default and `${1|a,b|}` its first choice. `$1` becomes the default of the
+ * placeholder with the same number, or nothing when none has one. `$0` and
+ * variables become nothing, or a variable's default. A backslash escapes
+ * `$`, `}` and `\` everywhere, and `,` and `|` inside choices, as the
+ * snippet syntax of the LSP specification defines.
  */
 
 type SnippetNode =
@@ -20,11 +21,6 @@ export function expandSnippet(snippet: string): string {
   const defaults = new Map<number, string>();
   collectDefaults(nodes, defaults);
   return render(nodes, defaults);
-}
-
-/** Escapes text so that a snippet inserts it literally. */
-export function escapeSnippetText(text: string): string {
-  return text.replace(/[\\$}]/g, (char) => `\\${char}`);
 }
 
 function collectDefaults(nodes: SnippetNode[], defaults: Map<number, string>): void {
