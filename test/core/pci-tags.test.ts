@@ -70,10 +70,19 @@ describe('PCI tag meaning changed since v3.2.1', () => {
   });
 
   it('notes the 10.4 to 10.7 ids', () => {
-    assert.deepEqual(pciDiagnostics(tagged('[PCI_DSS_10.6.3, PCI_DSS_10.4.1.1, PCI_DSS_10.7, PCI_DSS_10.7.2]')), [
+    assert.deepEqual(pciDiagnostics(tagged('[PCI_DSS_10.6.3, PCI_DSS_10.7, PCI_DSS_10.5.1]')), [
       'info pci-requirement-meaning-changed PCI_DSS_10.6.3',
       'info pci-requirement-meaning-changed PCI_DSS_10.7',
+      'info pci-requirement-meaning-changed PCI_DSS_10.5.1',
     ]);
+    assert.deepEqual(pciDiagnostics(tagged('[PCI_DSS_10.4.1.1]')), []);
+  });
+
+  it('trusts a rule with a v4.0.1-only id', () => {
+    assert.deepEqual(pciDiagnostics(tagged('[PCI_DSS_10.2.1.2, PCI_DSS_11.5.1]')), []);
+    assert.deepEqual(pciDiagnostics(tagged('[PCI_DSS_7.2.5, PCI_DSS_6.4.2]')), []);
+    assert.deepEqual(pciDiagnostics(tagged('[PCI_DSS_1.3.2, PCI_DSS_11.5.1]')), ['info pci-requirement-meaning-changed PCI_DSS_11.5.1']);
+    assert.deepEqual(pciDiagnostics(tagged('[PCI_DSS_12.10.5, PCI_DSS_11.5.1]')), ['info pci-requirement-meaning-changed PCI_DSS_11.5.1']);
   });
 
   it('leaves unchanged v4.0.1 ids alone', () => {

@@ -6,7 +6,9 @@
  * warnings: a tag in another form or with an id v4.0.1 lacks. A v4.0.1 id
  * that meant another requirement in v3.2.1, a generic `pci_dss` tag, and a
  * name or description citing a requirement the tags do not name are
- * information, because the author may mean exactly what is written.
+ * information, because the author may mean exactly what is written. The
+ * changed meaning is not reported when another tag of the rule exists only
+ * in v4.0.1 numbering.
  */
 import { isScalar, isSeq } from 'yaml';
 import type { Scalar } from 'yaml';
@@ -15,7 +17,7 @@ import type { RulesItem } from '../document/model';
 import { toDocumentSpan } from '../yaml/scalar-map';
 import type { ScalarMap } from '../yaml/scalar-map';
 import { PCI_TAG_PREFIX, pciRequirements } from '../pci/requirements';
-import { pciMeaningChange, renumberedPciIds } from '../pci/v321';
+import { meaningChangedIds, pciMeaningChange, renumberedPciIds, renumberedV321Numbers } from '../pci/v321';
 import { findPciCitations } from '../pci/citations';
 import requirementsJson from '../../../../data/pci/requirements.json';
 import v4IdsJson from '../../../../data/pci/v4-requirement-ids.json';
@@ -134,6 +136,26 @@ export function isGenericPciTag(tag: string): boolean {
   return GENERIC_PCI_TAG.test(tag.trim());
 }
 
+/** Every v3.2.1 number that the catalog and the renumbering data mention. */
+let v321Numbers: Set<string> | undefined;
+
+/**
+ * True when a tag with this id shows that the rule numbers by v4.0.1: the
+ * catalog requirement is new in v4.0, or it had another v3.2.1 number and
+ * its own number is no v3.2.1 number the data knows (10.2.1.2, 5.3.2).
+ */
+function isV4OnlyNumber(id: string): boolean {
+  const requirement = pciRequirements().find((candidate) => candidate.id === id);
+  if (!requirement) return false;
+  if (requirement.v321 === undefined) return true;
+  v321Numbers ??= new Set([
+    ...pciRequirements().flatMap((candidate) => (candidate.v321 ? v321Ids(candidate.v321) : [])),
+    ...renumberedV321Numbers(),
+    ...meaningChangedIds(),
+  ]);
+  return !v321Numbers.has(id);
+}
+
 /** True when `id` is the v3.2.1 predecessor of a v4.0.1 requirement of the catalog or of the renumbering data. */
 function isKnownV321Id(id: string): boolean {
   return renumberedPciIds(id).length > 0 || pciRequirements().some((requirement) => requirement.v321 !== undefined && v321Ids(requirement.v321).includes(id));
@@ -161,6 +183,7 @@ function v321Ids(text: string): string[] {
 export function checkTags(item: RulesItem, problems: Diagnostic[]): void {
   const tags = tagScalars(item);
   const present = new Set(tags.map((tag) => tag.value));
+  const usesV4Numbering = pciIdsOf(tags).some(isV4OnlyNumber);
   for (const tag of tags) {
     if (isGenericPciTag(tag.value)) {
       problems.push(genericTagProblem(tag, pciIdsOf(tags), citedPciIds(item)));
@@ -179,7 +202,7 @@ export function checkTags(item: RulesItem, problems: Diagnostic[]): void {
     if (!tag.value.startsWith(PCI_TAG_PREFIX)) continue;
     const id = tag.value.slice(PCI_TAG_PREFIX.length);
     if (V4_IDS.has(id)) {
-      const change = pciMeaningChange(id);
+      const change = usesV4Numbering ? undefined : pciMeaningChange(id);
       const candidates = pciMeaningCandidates(id, item.name).filter((candidate) => !present.has(PCI_TAG_PREFIX + candidate));
       if (change) problems.push(meaningChangedProblem(tag, change.v321Meaning, change.v4Meaning, candidates));
       continue;

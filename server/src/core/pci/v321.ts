@@ -31,3 +31,13 @@ export function pciMeaningChange(id: string): PciMeaningChange | undefined {
 export function renumberedPciIds(v321Id: string): readonly string[] {
   return renumbered.get(v321Id) ?? [];
 }
+
+/** Returns the v4.0.1 ids whose meaning changed since v3.2.1. */
+export function meaningChangedIds(): string[] {
+  return [...meaningChanges.keys()];
+}
+
+/** Returns the v3.2.1 numbers of the renumbering data that v4.0.1 no longer has. */
+export function renumberedV321Numbers(): string[] {
+  return [...renumbered.keys()];
+}
