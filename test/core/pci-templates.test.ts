@@ -1,9 +1,9 @@
 /**
  * The PCI-DSS rule templates. Each one, expanded with its default
  * placeholder values, must pass our own checker on top of the bundled
- * falco_rules.yaml and the prelude; the Kubernetes audit template also loads
- * the official k8s_audit rules. The generated snippet files must match
- * data/pci/templates.yaml.
+ * falco_rules.yaml and the prelude. The Kubernetes audit template also
+ * loads the official k8s_audit rules. The generated snippet files must
+ * match data/pci/templates.yaml.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';

@@ -142,7 +142,7 @@ let v321Numbers: Set<string> | undefined;
 /**
  * True when a tag with this id shows that the rule numbers by v4.0.1: the
  * catalog requirement is new in v4.0, or it had another v3.2.1 number and
- * its own number is no v3.2.1 number the data knows (10.2.1.2, 5.3.2).
+ * its own number is no v3.2.1 number the data lists (10.2.1.2, 5.3.2).
  */
 function isV4OnlyNumber(id: string): boolean {
   const requirement = pciRequirements().find((candidate) => candidate.id === id);
