@@ -9,6 +9,7 @@ import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } f
 import { looksLikeFalcoRules } from '../../server/src/core/detect';
 import { register as registerWalkthrough } from './walkthrough';
 import * as coverage from './coverage';
+import * as pciTemplates from './pci-templates';
 
 const LANGUAGE_ID = 'falco-rules';
 let client: LanguageClient | undefined;
@@ -33,6 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerWalkthrough(context);
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(detectFalcoRules));
   vscode.workspace.textDocuments.forEach(detectFalcoRules);
+  pciTemplates.register(context, client);
   await client.start();
   coverage.register(context, client);
 }

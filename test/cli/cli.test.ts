@@ -42,7 +42,7 @@ describe('falco-pci lint', () => {
     const result = run('lint', SEED);
     assert.equal(result.status, 1);
     const first = result.stdout.split('\n')[0]!;
-    assert.match(first, /^test\/fixtures\/cases\/seed-pci-rules\.indented\.yaml:\d+:\d+: (error|warning) [A-Za-z_-]+ .+/);
+    assert.match(first, /^test\/fixtures\/cases\/seed-pci-rules\.indented\.yaml:\d+:\d+: (error|warning|info) [A-Za-z_-]+ .+/);
   });
 
   it('reports the as-written seed and still checks the next file', () => {

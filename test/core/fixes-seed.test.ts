@@ -40,6 +40,17 @@ describe('quick-fixes on the seed rules', () => {
       "LOAD_ERR_COMPILE_OUTPUT '%(fd.ip)'",
       "LOAD_ERR_COMPILE_OUTPUT '%(ாளர்.name)'",
       "LOAD_NO_EVTTYPE 'condition'",
+      "pci-requirement-meaning-changed 'PCI_DSS_6.4.3'",
+      "pci-requirement-mismatch '1.2'",
+      "pci-requirement-mismatch '10.2.1'",
+      "pci-requirement-mismatch '2.2'",
+      "pci-requirement-mismatch '2.4'",
+      "pci-requirement-mismatch '6.4.3'",
+      "pci-tag-without-requirement 'pci_dss'",
+      "pci-tag-without-requirement 'pci_dss'",
+      "pci-tag-without-requirement 'pci_dss'",
+      "pci-tag-without-requirement 'pci_dss'",
+      "pci-tag-without-requirement 'pci_dss'",
     ]);
   });
 });

@@ -218,8 +218,8 @@ describe('quick-fixes: PCI tags', () => {
     assert.equal(applyChecked(before, actions[0]!), tagged("['PCI_DSS_10.2.1']"));
   });
 
-  it('leaves generic and valid tags alone', () => {
-    const text = tagged('[pci_dss, PCI_DSS_10.2.1.5, PCI_DSS_10.2, PCI_DSS_A1.1.1, compliance, pci]');
+  it('leaves valid tags alone', () => {
+    const text = tagged('[PCI_DSS_10.2.1.5, PCI_DSS_10.2, PCI_DSS_A1.1.1, compliance]');
     assert.deepEqual(workspaceWith(text).diagnostics(URI), []);
   });
 
@@ -250,10 +250,24 @@ describe('quick-fixes: PCI tags', () => {
   });
 
   it('warns without candidates for an id nothing maps', () => {
-    const before = tagged('[PCI_DSS_2.4]');
-    const { diagnostic, actions } = fixesFor(before, 'PCI_DSS_2.4', 'pci-unknown-requirement');
-    assert.match(diagnostic.message, /2\.4 is not a v4\.0\.1 requirement id/);
+    const before = tagged('[PCI_DSS_13.1]');
+    const { diagnostic, actions } = fixesFor(before, 'PCI_DSS_13.1', 'pci-unknown-requirement');
+    assert.match(diagnostic.message, /13\.1 is not a v4\.0\.1 requirement id/);
     assert.deepEqual(actions, []);
+  });
+
+  it('maps v3.2.1 ids the catalog lacks', () => {
+    const cases: Array<[string, string[]]> = [
+      ['2.4', ['PCI_DSS_12.5.1']],
+      ['10.5.3', ['PCI_DSS_10.3.3']],
+      ['10.8', ['PCI_DSS_10.7.2', 'PCI_DSS_10.7.1']],
+    ];
+    for (const [id, expected] of cases) {
+      const before = tagged(`[PCI_DSS_${id}]`);
+      const { diagnostic, actions } = fixesFor(before, `PCI_DSS_${id}`, 'pci-unknown-requirement');
+      assert.match(diagnostic.message, /is a PCI DSS v3\.2\.1 number/, id);
+      assert.deepEqual(actions.map((a) => a.edits[0]!.newText), expected, id);
+    }
   });
 
   it('warns once on the official rules', () => {
@@ -268,6 +282,10 @@ describe('quick-fixes: PCI tags', () => {
       }
     }
     // PCI_DSS_11.5.1 and PCI_DSS_6.4.2 are valid v4.0.1 ids, though the rules mean their v3.2.1 sense.
-    assert.deepEqual(found, ['falco-incubating_rules.yaml warning pci-unknown-requirement PCI_DSS_10.2.5']);
+    assert.deepEqual(found, [
+      'falco_rules.yaml info pci-requirement-meaning-changed PCI_DSS_11.5.1',
+      'falco-incubating_rules.yaml warning pci-unknown-requirement PCI_DSS_10.2.5',
+      'falco-incubating_rules.yaml info pci-requirement-meaning-changed PCI_DSS_6.4.2',
+    ]);
   });
 });

@@ -27,6 +27,20 @@ describe('official rulesets', () => {
     });
   }
 
+  it('warn only about the v3.2.1 tag 10.2.5', () => {
+    const warnings: string[] = [];
+    for (const { folder, name } of OFFICIAL) {
+      const workspace = new RulesWorkspace();
+      const uri = `file:///official/${name}`;
+      const text = readFixture('official', folder, name);
+      workspace.setFile(uri, text);
+      for (const d of workspace.diagnostics(uri)) {
+        if (d.severity === 'warning') warnings.push(`${name} ${d.code} ${text.slice(d.span.start, d.span.end)}`);
+      }
+    }
+    assert.deepEqual(warnings, ['falco-incubating_rules.yaml pci-unknown-requirement PCI_DSS_10.2.5']);
+  });
+
   it('stable, incubating and sandbox load together without errors', () => {
     const workspace = new RulesWorkspace({ useDefaultRules: false });
     for (const name of ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml']) {

@@ -84,11 +84,33 @@ describe('seed PCI rules, re-indented', () => {
     assert.equal(diagnostics.filter((d) => d.covered === 'critical' || d.covered === 'informational').length, 0);
   });
 
-  it('reports nothing on the tags or descriptions', () => {
-    for (const d of diagnostics) {
+  it('reports no problem on the tags or descriptions', () => {
+    for (const d of diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning')) {
       const line = SEED.split('\n')[lineOf(SEED, d.span.start) - 1]!;
       assert.match(line, /^\s+(condition|output):/, `unexpected diagnostic ${d.code} on: ${line}`);
     }
+  });
+});
+
+describe('seed PCI rules, requirement ids', () => {
+  const diagnostics = check(SEED).filter((d) => d.code.startsWith('pci-'));
+
+  it('notes each cited id once per rule', () => {
+    const cited = diagnostics.filter((d) => d.code === 'pci-requirement-mismatch').map((d) => `${lineOf(SEED, d.span.start)} ${d.covered}`);
+    assert.deepEqual(cited, ['1 2.4', '12 2.2', '24 10.2.1', '36 1.2', '47 6.4.3']);
+  });
+
+  it('maps the cited v3.2.1 number 2.4', () => {
+    const first = diagnostics.find((d) => d.code === 'pci-requirement-mismatch')!;
+    assert.equal(first.severity, 'info');
+    assert.match(first.message, /2\.4 is not a PCI DSS v4\.0\.1 requirement id; its v4\.0\.1 id is 12\.5\.1\. Add the tag 'PCI_DSS_12\.5\.1'/);
+  });
+
+  it('notes every generic pci_dss tag', () => {
+    const generic = diagnostics.filter((d) => d.code === 'pci-tag-without-requirement');
+    assert.deepEqual(generic.map((d) => d.covered), ['pci_dss', 'pci_dss', 'pci_dss', 'pci_dss', 'pci_dss']);
+    assert.ok(generic.every((d) => d.severity === 'info'));
+    assert.match(generic[0]!.message, /such as 'PCI_DSS_12\.5\.1', so that coverage reports can count the rule/);
   });
 });
 

@@ -69,9 +69,9 @@ export class TestClient {
     this.connection.listen();
   }
 
-  /** Initializes the server, with `rootUri` as the only workspace folder when given. */
-  async initialize(rootUri: string | null = null): Promise<void> {
-    const capabilities = { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } };
+  /** Initializes the server, with `rootUri` as the only workspace folder when given and `textDocument` client capabilities. */
+  async initialize(rootUri: string | null = null, textDocument: Record<string, unknown> = {}): Promise<void> {
+    const capabilities = { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } }, textDocument };
     const workspaceFolders = rootUri ? [{ uri: rootUri, name: 'workspace' }] : null;
     await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri, capabilities, workspaceFolders });
     await this.connection.sendNotification(InitializedNotification.type, {});

@@ -266,6 +266,21 @@ const OUR_CODES: Record<string, DiagnosticCodeInfo> = {
     description: "A 'PCI_DSS_<id>' tag names no PCI DSS v4.0.1 requirement, for example a v3.2.1 number such as 10.2.5. The quick-fix offers the v4.0.1 requirements that replace it.",
     severity: 'warning',
   },
+  'pci-requirement-meaning-changed': {
+    title: 'PCI DSS requirement number changed meaning',
+    description: "A 'PCI_DSS_<id>' tag names a valid PCI DSS v4.0.1 requirement whose number meant another requirement in v3.2.1, as 11.5.1 and 6.4.2 do. If the rule was written for v3.2.1, the quick-fix offers the v4.0.1 requirements of the old meaning.",
+    severity: 'info',
+  },
+  'pci-tag-without-requirement': {
+    title: 'PCI tag without a requirement',
+    description: "A tag such as 'pci', 'pci_dss' or 'PCI-DSS' names no requirement, so coverage reports cannot count it. Tag the rule with 'PCI_DSS_<id>' for each requirement it supports.",
+    severity: 'info',
+  },
+  'pci-requirement-mismatch': {
+    title: 'Cited PCI DSS requirement not tagged',
+    description: "The rule's name or description cites a PCI DSS requirement that none of its 'PCI_DSS_<id>' tags names. Add the tag, or correct the citation.",
+    severity: 'info',
+  },
   schema: {
     title: "Finding of Falco's schema check",
     description: "Falco's JSON schema check of rules files reports this value. The schema check never stops a load, so this is information only.",

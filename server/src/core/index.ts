@@ -30,3 +30,7 @@ export { computeCoverage, requirementFamily, PCI_FAMILIES } from './pci/coverage
 export type { CoverageReport, CoverageRule, CoverageLocation, CoverageLocator, CoverageProblem, CoverageRuleStatus, RequirementCoverage, RequirementStatus, FamilyCoverage, UnknownPciTag, UnknownTagKind } from './pci/coverage';
 export { renderCoverageJson, renderCoverageMarkdown } from './pci/coverage-markdown';
 export { renderCoverageHtml } from './pci/coverage-html';
+export { pciCodeLenses } from './features/pci-lens';
+export type { PciLens } from './features/pci-lens';
+export { pciTemplateList } from './pci/templates';
+export type { PciTemplateInfo } from './pci/templates';

@@ -3,7 +3,7 @@
  * workspace, and a way to bring the workspace up to date with a document
  * before the core answers a request about it.
  */
-import type { Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
+import type { ClientCapabilities, Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { performance } from 'node:perf_hooks';
 import type { RulesWorkspace } from '../core';
@@ -12,6 +12,8 @@ export interface ServerContext {
   connection: Connection;
   documents: TextDocuments<TextDocument>;
   workspace: RulesWorkspace;
+  /** The capabilities the client sent with `initialize`; empty before it. */
+  clientCapabilities(): ClientCapabilities;
   /** Hands the document's latest text to the workspace, if it changed since. */
   syncDocument(document: TextDocument): void;
   /** Logs a failed request with the method and the document, and keeps serving. */

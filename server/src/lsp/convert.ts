@@ -5,6 +5,7 @@
 import { CompletionItem, CompletionItemKind, Diagnostic as LspDiagnostic, DiagnosticSeverity, InsertTextFormat, MarkupKind } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionCandidate, Diagnostic } from '../core';
+import { expandSnippet } from '../core/util/snippet';
 
 const SEVERITIES: Record<Diagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -23,6 +24,7 @@ const KINDS: Record<CompletionCandidate['kind'], CompletionItemKind> = {
   key: CompletionItemKind.Property,
   item: CompletionItemKind.Class,
   value: CompletionItemKind.Value,
+  snippet: CompletionItemKind.Snippet,
 };
 
 export function toLspDiagnostic(document: TextDocument, diagnostic: Diagnostic): LspDiagnostic {
@@ -36,8 +38,11 @@ export function toLspDiagnostic(document: TextDocument, diagnostic: Diagnostic):
   };
 }
 
-export function toLspCompletionItem(document: TextDocument, candidate: CompletionCandidate): CompletionItem {
+/** Converts a candidate; without `snippetSupport` a snippet is inserted as the text of its defaults. */
+export function toLspCompletionItem(document: TextDocument, candidate: CompletionCandidate, snippetSupport = true): CompletionItem {
   const range = { start: document.positionAt(candidate.replace.start), end: document.positionAt(candidate.replace.end) };
+  const snippet = candidate.isSnippet && snippetSupport;
+  const newText = candidate.isSnippet && !snippetSupport ? expandSnippet(candidate.insertText ?? candidate.label) : (candidate.insertText ?? candidate.label);
   return {
     label: candidate.label,
     kind: KINDS[candidate.kind],
@@ -45,7 +50,7 @@ export function toLspCompletionItem(document: TextDocument, candidate: Completio
     ...(candidate.documentation ? { documentation: { kind: MarkupKind.Markdown, value: candidate.documentation } } : {}),
     ...(candidate.sortText ? { sortText: candidate.sortText } : {}),
     ...(candidate.filterText ? { filterText: candidate.filterText } : {}),
-    ...(candidate.isSnippet ? { insertTextFormat: InsertTextFormat.Snippet } : {}),
-    textEdit: { range, newText: candidate.insertText ?? candidate.label },
+    ...(snippet ? { insertTextFormat: InsertTextFormat.Snippet } : {}),
+    textEdit: { range, newText },
   };
 }

@@ -14,6 +14,7 @@ import {
   DidChangeConfigurationNotification,
   InitializeParams,
   InitializeResult,
+  ClientCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { readFileSync } from 'node:fs';
@@ -37,6 +38,7 @@ let supportsConfiguration = false;
 let rootUri: string | undefined;
 let workspaceFolders: string[] = [];
 let traceLevel: TraceLevel = 'off';
+let clientCapabilities: ClientCapabilities = {};
 
 /** Reads a base rules file named in the settings; logs and skips it when it cannot be read. */
 function readBaseRules(uri: string): string | undefined {
@@ -50,6 +52,7 @@ function readBaseRules(uri: string): string | undefined {
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   supportsConfiguration = !!params.capabilities.workspace?.configuration;
+  clientCapabilities = params.capabilities;
   rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
   workspaceFolders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : [])).filter((uri) => uri.startsWith('file:'));
   workspace.setOptions(toWorkspaceOptions(normalizeSettings(params.initializationOptions as Record<string, unknown> | null), rootUri, readBaseRules));
@@ -221,6 +224,7 @@ const context: ServerContext = {
   connection,
   documents,
   workspace,
+  clientCapabilities: () => clientCapabilities,
   syncDocument,
   logFailure: (method, uri, error) => {
     connection.console.error(`${method}: failed for ${uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);

@@ -2,7 +2,8 @@
  * Completion. completionContextAt (context.ts) classifies the position;
  * this module builds the candidates of each context:
  *
- * - item kinds with item skeletons, the keys an item kind accepts and lacks,
+ * - item kinds with item skeletons and the PCI-DSS rule templates, the keys
+ *   an item kind accepts and lacks,
  *   and the values of `priority`, `source`, boolean keys, `override` and
  *   exceptions;
  * - in conditions: the fields of the rule's source, event arguments of the
@@ -30,12 +31,15 @@ import { lookupField } from '../checks/fields';
 import { scalarText } from '../checks/structure';
 import { ALL_OPERATORS, FIELD_TRANSFORMERS, VAL_TRANSFORMER } from '../condition/lexer';
 import { pciRequirements, pciTag } from '../pci/requirements';
+import { describePciTag } from '../pci/describe';
+import { describePciTemplate, pciTemplateLabel, pciTemplates } from '../pci/templates';
+import { lineStartOf } from './item-path';
 import { CheckLeft, ConditionPosition, ScalarText, completionContextAt, isListOperator } from './context';
 import { describeArgumentTypes, describeEvent, describeField, describeList, describeMacro, describeOperator } from './describe';
 import { TAG_CONVENTIONS } from './tag-conventions';
 import { selectedEvents } from './selected-events';
 
-export type CandidateKind = 'field' | 'macro' | 'list' | 'operator' | 'keyword' | 'event' | 'key' | 'item' | 'value';
+export type CandidateKind = 'field' | 'macro' | 'list' | 'operator' | 'keyword' | 'event' | 'key' | 'item' | 'value' | 'snippet';
 
 export interface CompletionCandidate {
   label: string;
@@ -108,8 +112,11 @@ export function doComplete(workspace: RulesWorkspace, uri: string, offset: numbe
   if (!document) return [];
   const context = completionContextAt(document, offset);
   switch (context.kind) {
-    case 'item-kind':
-      return itemKindCandidates(context.replace, context.hasColon, context.withDash);
+    case 'item-kind': {
+      const candidates = itemKindCandidates(context.replace, context.hasColon, context.withDash);
+      if (!context.hasColon) candidates.push(...pciTemplateCandidates(document.text, context.replace));
+      return candidates;
+    }
     case 'key':
       return keyCandidates(context.itemKind, context.present, context.replace, context.hasColon);
     case 'value':
@@ -158,6 +165,31 @@ function itemKindCandidates(replace: Span, hasColon: boolean, withDash: boolean)
     const candidate: CompletionCandidate = { label: kind, kind: 'item', detail: `${kind} item`, documentation: skeleton.description, replace, sortText: `${index}` };
     if (hasColon) return { ...candidate, insertText: kind };
     return { ...candidate, insertText: `${withDash ? '- ' : ''}${skeleton.snippet}`, isSnippet: true };
+  });
+}
+
+/**
+ * The PCI-DSS rule templates, where a new top-level item may start. A
+ * template holds several items and may start with a comment, so it replaces
+ * the whole line, including a `- ` typed before the word.
+ */
+function pciTemplateCandidates(text: string, replace: Span): CompletionCandidate[] {
+  const line = { start: lineStartOf(text, replace.start), end: replace.end };
+  const typedBefore = text.slice(line.start, replace.start);
+  return pciTemplates().map((template, index) => {
+    const label = pciTemplateLabel(template);
+    return {
+      label,
+      kind: 'snippet',
+      detail: template.id === 'prelude' ? 'PCI-DSS template prelude' : `PCI-DSS template ${template.id}`,
+      documentation: describePciTemplate(template),
+      insertText: template.snippet,
+      isSnippet: true,
+      // Editors match the text from the start of the replaced range, which may begin with `- `.
+      filterText: `${typedBefore}${label} ${template.prefix}`,
+      replace: line,
+      sortText: `9${index.toString().padStart(2, '0')}`,
+    };
   });
 }
 
@@ -250,7 +282,7 @@ function tagCandidates(program: Program, item: RulesItem, present: string[], rep
     candidates.set(tag, { label: tag, kind: 'value', detail, ...documented(documentation), replace, sortText: sortKey(tag, typed, group) });
   };
   for (const requirement of pciRequirements()) {
-    add(pciTag(requirement), Group.Secondary, requirement.title, `**PCI DSS v4.0.1 requirement ${requirement.id}**\n\n${requirement.title}\n\nRuntime signal: ${requirement.runtimeSignal}`);
+    add(pciTag(requirement), Group.Secondary, requirement.title, describePciTag(pciTag(requirement)));
   }
   for (const convention of TAG_CONVENTIONS) add(convention.tag, Group.Primary, convention.summary, convention.description);
   for (const [tag, count] of tagsInUse(program, item)) add(tag, Group.Common, `used by ${count} ${count === 1 ? 'rule' : 'rules'}`);

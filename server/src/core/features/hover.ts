@@ -26,7 +26,7 @@ import { catalog, findEvent, findPriority, findTransformer, isKnownEventName } f
 import { lookupField } from '../checks/fields';
 import { scalarText } from '../checks/structure';
 import { toDocumentSpan, valueOffsetAt } from '../yaml/scalar-map';
-import { pciRequirementOfTag, PCI_DSS_VERSION } from '../pci/requirements';
+import { describePciTag } from '../pci/describe';
 import { findItemAt } from './locate';
 import { locateInItem } from './item-path';
 import { blankLeadingKeyword } from './context';
@@ -116,12 +116,8 @@ function hoverPriority(text: string, span: Span): HoverResult | undefined {
 }
 
 function hoverTag(tag: string, span: Span): HoverResult | undefined {
-  const requirement = pciRequirementOfTag(tag);
-  if (requirement) {
-    const lines = [`**PCI DSS v${PCI_DSS_VERSION} requirement ${requirement.id}**`, '', requirement.title, '', `Runtime signal: ${requirement.runtimeSignal}`];
-    if (requirement.v321) lines.push('', `PCI DSS v3.2.1 number: ${requirement.v321}.`);
-    return { contents: lines.join('\n'), span };
-  }
+  const pci = describePciTag(tag);
+  if (pci) return { contents: pci, span };
   const convention = findTagConvention(tag);
   return convention ? { contents: convention.description, span } : undefined;
 }

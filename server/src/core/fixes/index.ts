@@ -7,7 +7,7 @@ import { suggestionsFixer } from './suggestions';
 import { outputPlaceholdersFixer, fieldWithoutPercentFixer } from './outputs';
 import { unknownFieldFixer } from './fields';
 import { priorityFixer, missingKeyFixer, reindentFixer } from './structure';
-import { pciTagFormatFixer, pciRequirementFixer } from './tags';
+import { pciTagFormatFixer, pciRequirementFixer, pciMeaningChangedFixer, pciGenericTagFixer, pciCitationFixer } from './tags';
 import { regexOperatorFixer, evtDirFixer, listAsConditionFixer, macroInListFixer } from './conditions';
 import { networkFieldFixer } from './networks';
 import { eventArgFixer, eventVariantsFixer, eventTypePrefixFixer } from './events';
@@ -21,6 +21,9 @@ export const FIXERS: Record<string, Fixer[]> = {
   LOAD_ERR_YAML_PARSE: [reindentFixer],
   'pci-tag-format': [pciTagFormatFixer],
   'pci-unknown-requirement': [pciRequirementFixer],
+  'pci-requirement-meaning-changed': [pciMeaningChangedFixer],
+  'pci-tag-without-requirement': [pciGenericTagFixer],
+  'pci-requirement-mismatch': [pciCitationFixer],
   LOAD_ERR_COMPILE_CONDITION: [regexOperatorFixer, networkFieldFixer, eventArgFixer, listAsConditionFixer],
   LOAD_UNKNOWN_FILTER: [eventArgFixer],
   'evt-arg-not-in-events': [eventArgFixer],

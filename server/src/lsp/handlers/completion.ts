@@ -1,4 +1,4 @@
-/** textDocument/completion: the core's candidates as LSP completion items. */
+/** textDocument/completion: the core's candidates as LSP completion items, snippets as plain text for clients without snippet support. */
 import { doComplete } from '../../core';
 import { toLspCompletionItem } from '../convert';
 import { ServerFeature, withDocument } from '../context';
@@ -7,9 +7,11 @@ export const completionFeature: ServerFeature = {
   capabilities: { completionProvider: { triggerCharacters: ['.', '%', ' ', '(', ',', '['] } },
   register(context) {
     context.connection.onCompletion((params) =>
-      withDocument(context, 'completion', params.textDocument.uri, [], (document) =>
-        doComplete(context.workspace, document.uri, document.offsetAt(params.position)).map((candidate) => toLspCompletionItem(document, candidate)),
-      ),
+      withDocument(context, 'completion', params.textDocument.uri, [], (document) => {
+        // LSP: a client that does not declare snippet support gets plain text.
+        const snippetSupport = context.clientCapabilities().textDocument?.completion?.completionItem?.snippetSupport === true;
+        return doComplete(context.workspace, document.uri, document.offsetAt(params.position)).map((candidate) => toLspCompletionItem(document, candidate, snippetSupport));
+      }),
     );
   },
 };

@@ -7,5 +7,7 @@ import { symbolsFeature } from './symbols';
 import { semanticTokensFeature } from './semantic-tokens';
 import { codeActionsFeature } from './code-actions';
 import { coverageFeature } from './coverage';
+import { pciTemplatesFeature } from './pci-templates';
+import { codeLensFeature } from './code-lens';
 
-export const FEATURES: ServerFeature[] = [completionFeature, hoverFeature, navigationFeature, symbolsFeature, semanticTokensFeature, codeActionsFeature, coverageFeature];
+export const FEATURES: ServerFeature[] = [completionFeature, hoverFeature, navigationFeature, symbolsFeature, semanticTokensFeature, codeActionsFeature, coverageFeature, pciTemplatesFeature, codeLensFeature];
