@@ -14,6 +14,7 @@ import { RulesWorkspace } from '../core/workspace';
 import { fixAll } from '../core/features/code-actions';
 import { describeReadError, readRulesFile } from './files';
 import { runFalcoJsonLint } from './falco-json';
+import { runTestCommand } from './test';
 import type { Diagnostic, Severity } from '../core/types';
 import type { PluginSpec } from '../core/analysis/environment';
 import { parseVersion } from '../core/analysis/environment';
@@ -23,6 +24,7 @@ declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'development';
 
 const USAGE = `Usage: falco-pci lint [--format text|json|falco-json] [--no-default-rules] PATH...
+       falco-pci test [--format text|json] PATH...   (runs rule tests; see falco-pci test --help)
 
 Checks Falco rules files and prints one line per problem:
   file:line:column: severity code message
@@ -83,7 +85,7 @@ function parseArguments(args: string[]): LintOptions | 'help' | 'version' {
   if (args.length === 0 || args[0] === '-h' || args[0] === '--help') return 'help';
   if (args[0] === '--version') return 'version';
   const [command, ...rest] = args;
-  if (command !== 'lint') throw new UsageError(`Unknown command '${command}'. The only command is 'lint'.`);
+  if (command !== 'lint') throw new UsageError(`Unknown command '${command}'. The commands are 'lint' and 'test'.`);
   const options: LintOptions = { format: 'text', useDefaultRules: true, paths: [] };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
@@ -225,6 +227,7 @@ export function lintPaths(options: Omit<LintOptions, 'format'>): CliDiagnostic[]
 }
 
 export function main(args: string[]): number {
+  if (args[0] === 'test') return runTestCommand(args.slice(1));
   let options: LintOptions | 'help' | 'version';
   try {
     options = parseArguments(args);
