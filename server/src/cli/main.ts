@@ -15,6 +15,7 @@ import { fixAll } from '../core/features/code-actions';
 import { describeReadError, readRulesFile } from './files';
 import { runFalcoJsonLint } from './falco-json';
 import { runTestCommand } from './test';
+import { isRuleTestsFileName } from '../core/rule-tests/format';
 import type { Diagnostic, Severity } from '../core/types';
 import type { PluginSpec } from '../core/analysis/environment';
 import { parseVersion } from '../core/analysis/environment';
@@ -138,7 +139,7 @@ function expandPaths(paths: string[], unreadable: Array<{ file: string; message:
         continue;
       }
       const entries = readdirSync(path, { withFileTypes: true })
-        .filter((e) => (e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/.test(e.name) && !/\.falco-tests\.ya?ml$/.test(e.name))
+        .filter((e) => (e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/.test(e.name) && !isRuleTestsFileName(e.name))
         .map((e) => join(path, e.name))
         .sort();
       files.push(...entries);

@@ -23,6 +23,7 @@ import { RulesWorkspace } from '../core';
 import { toLspDiagnostic } from './convert';
 import { ServerContext } from './context';
 import { FEATURES } from './handlers';
+import { isRuleTestsDocument, publishRuleTestDiagnostics } from './handlers/rule-tests';
 import { normalizeSettings, toWorkspaceOptions } from './settings';
 import type { TraceLevel } from './settings';
 
@@ -92,6 +93,10 @@ function publishAll(): void {
 }
 
 function publish(document: TextDocument): void {
+  if (isRuleTestsDocument(document)) {
+    publishRuleTestDiagnostics(context, document);
+    return;
+  }
   try {
     syncDocument(document);
     const diagnostics = workspace.diagnostics(document.uri).map((d) => toLspDiagnostic(document, d));
@@ -111,7 +116,7 @@ const pendingTexts = new Set<string>();
 let publishTimer: NodeJS.Timeout | undefined;
 
 function syncDocument(document: TextDocument): void {
-  if (!pendingTexts.delete(document.uri)) return;
+  if (!pendingTexts.delete(document.uri) || isRuleTestsDocument(document)) return;
   workspace.setFile(document.uri, document.getText());
 }
 

@@ -6,5 +6,6 @@ import { navigationFeature } from './navigation';
 import { symbolsFeature } from './symbols';
 import { semanticTokensFeature } from './semantic-tokens';
 import { codeActionsFeature } from './code-actions';
+import { ruleTestsFeature } from './rule-tests';
 
-export const FEATURES: ServerFeature[] = [completionFeature, hoverFeature, navigationFeature, symbolsFeature, semanticTokensFeature, codeActionsFeature];
+export const FEATURES: ServerFeature[] = [completionFeature, hoverFeature, navigationFeature, symbolsFeature, semanticTokensFeature, codeActionsFeature, ruleTestsFeature];
