@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { looksLikeFalcoRules } from '../../server/src/core/detect';
+import { isRuleTestsFileName } from '../../server/src/core/rule-tests/format';
+import * as ruleTests from './rule-tests';
 
 const LANGUAGE_ID = 'falco-rules';
 let client: LanguageClient | undefined;
@@ -18,7 +20,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: LANGUAGE_ID }],
+    documentSelector: [{ language: LANGUAGE_ID }, { language: 'falco-tests' }],
     synchronize: {
       configurationSection: 'falco',
       // The server indexes rules files the editor has not opened and follows their changes on disk.
@@ -31,11 +33,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(detectFalcoRules));
   vscode.workspace.textDocuments.forEach(detectFalcoRules);
   await client.start();
+  ruleTests.register(context, client);
 }
 
 /** Switches a plain YAML document to the Falco rules language when its first item is a rule, macro or list. */
 function detectFalcoRules(document: vscode.TextDocument): void {
   if (document.languageId !== 'yaml') return;
+  if (isRuleTestsFileName(document.fileName)) {
+    void vscode.languages.setTextDocumentLanguage(document, 'falco-tests');
+    return;
+  }
   if (looksLikeFalcoRules(document.getText())) {
     void vscode.languages.setTextDocumentLanguage(document, LANGUAGE_ID);
   }

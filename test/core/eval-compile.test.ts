@@ -3,6 +3,7 @@ import { RulesWorkspace } from '../../server/src/core';
 import { compileRule, evaluateRule, toSampleEvent } from '../../server/src/core/eval';
 import { parseRuleTestFile, isRuleTestsFileName } from '../../server/src/core/rule-tests/format';
 import { runRuleTests, validateRuleTestFile, parseAlertJson } from '../../server/src/core/rule-tests/run';
+import { generateRuleTests } from '../../server/src/core/rule-tests/generate';
 
 function program(...files: string[]) {
   const workspace = new RulesWorkspace({ useDefaultRules: false });
@@ -201,5 +202,27 @@ describe('rule test file names', () => {
     assert.equal(isRuleTestsFileName('/w/pci.falco-tests.yaml'), true);
     assert.equal(isRuleTestsFileName('/w/pci.falco-tests.yml'), true);
     assert.equal(isRuleTestsFileName('/w/pci_rules.yaml'), false);
+  });
+});
+
+describe('generated rule tests', () => {
+  it('builds a matching event from the positive branch and a near miss', () => {
+    const rules = `${MACRO}- rule: r\n  desc: d\n  condition: shell and fd.snet = 10.0.0.0/8 and fd.sport > 1023 and not proc.pname in (sshd)\n  output: o\n  priority: WARNING\n`;
+    const generated = generateRuleTests(program(rules), 'r');
+    assert.ok(generated.ok);
+    const [match, nearMiss] = generated.cases;
+    assert.deepEqual(match!.event, { 'proc.name': 'bash', 'fd.snet': '10.0.0.1', 'fd.sport': 1024 });
+    assert.equal(match!.verified, true);
+    assert.equal(nearMiss!.expect, 'no_match');
+    assert.deepEqual(nearMiss!.event, { 'proc.name': 'bash', 'fd.snet': '198.51.100.250', 'fd.sport': 1024 });
+  });
+
+  it('marks an event it could not make match', () => {
+    const rules = '- rule: r\n  desc: d\n  condition: proc.name regex "ba.*"\n  output: o\n  priority: WARNING\n';
+    const generated = generateRuleTests(program(rules), 'r');
+    assert.ok(generated.ok);
+    assert.equal(generated.cases.length, 1);
+    assert.equal(generated.cases[0]!.verified, false);
+    assert.equal(generated.cases[0]!.name, 'r matches (edit the event: it does not match yet)');
   });
 });

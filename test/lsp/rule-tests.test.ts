@@ -58,6 +58,37 @@ describe('language server: rule test files', function () {
     assert.ok(symbols.every((symbol) => symbol.location.uri !== TESTS_URI));
   });
 
+  it('answers rules requests on test files with nothing', async () => {
+    const hover = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: TESTS_URI }, position: { line: 3, character: 14 } });
+    assert.equal(hover, null);
+  });
+
+  it('creates a matching case and a near miss for a rule', async () => {
+    const created = (await client.connection.sendRequest('falco/ruleTests/create', { rule: 'Shell in container' })) as { ok: boolean; text: string; verified: boolean };
+    assert.equal(created.ok, true);
+    assert.equal(created.verified, true);
+    assert.equal(created.text, [
+      '  - name: Shell in container matches',
+      '    rule: Shell in container',
+      '    event:',
+      '      container.id: other-host',
+      '      proc.name: bash',
+      '    expect: match',
+      '  - name: "Shell in container near miss: other proc.name"',
+      '    rule: Shell in container',
+      '    event:',
+      '      container.id: other-host',
+      '      proc.name: other-bash',
+      '    expect: no_match',
+      '',
+    ].join('\n'));
+  });
+
+  it('lists cases with their rules', async () => {
+    const listed = (await client.connection.sendRequest('falco/ruleTests/list', { uri: TESTS_URI })) as Array<{ name: string; rule: string; range: { start: { line: number } } }>;
+    assert.deepEqual(listed.map((c) => [c.name, c.rule, c.range.start.line]), [['fires', 'Shell in container', 1], ['misses', 'Shell in container', 5], ['broken', 'Shell in containers', 9]]);
+  });
+
   it('runs cases with their explanation', async () => {
     const results = (await client.connection.sendRequest('falco/ruleTests/run', { uri: TESTS_URI, names: ['fires', 'misses'] })) as RunResult[];
     assert.deepEqual(results.map((r) => [r.name, r.outcome, r.actual]), [['fires', 'pass', 'match'], ['misses', 'fail', 'no_match']]);

@@ -15,11 +15,14 @@ import type { ExplanationNode } from '../../core/eval';
 import { isRuleTestsFileName, parseRuleTestFile } from '../../core/rule-tests/format';
 import type { RuleTestFile } from '../../core/rule-tests/format';
 import { parseAlertJson, runRuleTests, validateRuleTestFile } from '../../core/rule-tests/run';
+import { generateRuleTests, renderCases } from '../../core/rule-tests/generate';
 import type { AlertFileResult } from '../../core/rule-tests/run';
 import { toLspDiagnostic } from '../convert';
 import type { ServerContext, ServerFeature } from '../context';
 
 export const RUN_RULE_TESTS_REQUEST = 'falco/ruleTests/run';
+export const LIST_RULE_TESTS_REQUEST = 'falco/ruleTests/list';
+export const CREATE_RULE_TESTS_REQUEST = 'falco/ruleTests/create';
 
 /** True for documents the rules pipeline must leave alone. */
 export function isRuleTestsDocument(document: TextDocument): boolean {
@@ -59,6 +62,16 @@ export function publishRuleTestDiagnostics(context: ServerContext, document: Tex
   }
 }
 
+/** Result of `falco/ruleTests/create`. */
+interface CreateResult {
+  ok: boolean;
+  message?: string;
+  text?: string;
+  /** False when the matching event still needs editing. */
+  verified?: boolean;
+  count?: number;
+}
+
 interface RunParams {
   uri: string;
   /** Case names to run; all cases when absent. */
@@ -95,6 +108,34 @@ function toLspTree(node: ExplanationNode, texts: Map<string, TextDocument>): Rec
 export const ruleTestsFeature: ServerFeature = {
   capabilities: {},
   register(context) {
+    context.connection.onRequest(LIST_RULE_TESTS_REQUEST, (params: { uri: string; text?: string }) => {
+      try {
+        const text = params.text ?? context.documents.get(params.uri)?.getText() ?? readFileSync(fileURLToPath(params.uri), 'utf8');
+        const file = parseRuleTestFile(params.uri, text);
+        const document = TextDocuments.create(params.uri, 'falco-tests', 0, text);
+        return file.cases.map((testCase) => ({
+          name: testCase.name,
+          rule: testCase.rule?.value ?? testCase.alertRule?.value ?? null,
+          range: { start: document.positionAt(testCase.span.start), end: document.positionAt(testCase.span.end) },
+        }));
+      } catch (error) {
+        context.logFailure(LIST_RULE_TESTS_REQUEST, params.uri, error);
+        return [];
+      }
+    });
+
+    // Cases for a rule of the workspace: `text` holds them as items of a `tests:` list.
+    context.connection.onRequest(CREATE_RULE_TESTS_REQUEST, (params: { rule: string }): CreateResult => {
+      try {
+        const generated = generateRuleTests(context.workspace.getProgram(), params.rule);
+        if (!generated.ok) return { ok: false, message: generated.message };
+        return { ok: true, text: renderCases(generated.cases), verified: generated.cases.every((c) => c.verified), count: generated.cases.length };
+      } catch (error) {
+        context.logFailure(CREATE_RULE_TESTS_REQUEST, params.rule, error);
+        return { ok: false, message: `Creating tests failed: ${String(error)}` };
+      }
+    });
+
     context.connection.onRequest(RUN_RULE_TESTS_REQUEST, (params: RunParams) => {
       try {
         const open = context.documents.get(params.uri);
