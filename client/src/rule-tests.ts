@@ -1,7 +1,7 @@
 /**
  * Rule tests in VS Code's Test Explorer: every `*.falco-tests.yaml` file of
- * the workspace is a test item with one child per case. Running a case asks
- * the server (`falco/ruleTests/run`) and shows a failure with the condition's
+ * the workspace is a test item with one child per case. Running a case sends
+ * `falco/ruleTests/run` to the server and shows a failure with the condition's
  * explanation tree. Rules get a code lens "Run tests for this rule", and
  * `falco.createRuleTest` writes a first matching case and a near miss.
  */
@@ -47,7 +47,7 @@ function formatExplanation(node: ExplanationJson, indent = ''): string {
   return lines.join('\n');
 }
 
-/** The deepest false comparison under a false node: the one that made the rule miss. */
+/** Finds the first false comparison on the path of false nodes: the one that made the rule miss. */
 function firstFalseCheck(node: ExplanationJson): ExplanationJson | undefined {
   if (node.kind === 'check' && !node.value) return node;
   for (const child of node.children) {

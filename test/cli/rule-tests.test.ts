@@ -47,7 +47,7 @@ describe('falco-pci test', () => {
   it('passes the seed fixtures', () => {
     const result = run('test', RULE_TESTS);
     assert.equal(result.status, 0, result.stdout);
-    assert.equal(result.stderr, '15 passed, 0 failed, 0 could not run\n');
+    assert.match(result.stderr, /^(?:1[6-9]|[2-9][0-9]|[0-9]{3}) passed, 0 failed, 0 could not run\n$/);
   });
 
   it('shows the case the seed rule missed', () => {

@@ -34,6 +34,8 @@ Options:
 PATH is a test file or a folder; a folder contributes its *.falco-tests.yaml files.
 Exit status: 0 every case passed, 1 a case failed or could not run, 2 usage error.`;
 
+const OUTCOME_LABELS: Record<RuleTestResult['outcome'], string> = { pass: 'PASS ', fail: 'FAIL ', error: 'ERROR' };
+
 interface TestOptions {
   format: 'text' | 'json';
   rules: string[];
@@ -168,10 +170,10 @@ export function formatExplanation(node: ExplanationNode, documents: Map<string, 
   const document = location ? documents.get(location.uri) : undefined;
   const where = document && location ? ` (${displayPath(location.uri)}:${toLineColumn(document, location.span.start).line})` : '';
   const text = node.text.replace(/\s+/g, ' ');
-  const shown = text.length > 100 ? `${text.slice(0, 97)}...` : text;
+  const truncated = text.length > 100 ? `${text.slice(0, 97)}...` : text;
   const value = node.fieldValue !== undefined ? ` [${node.field} = ${node.fieldValue}]` : '';
   const note = node.note ? ` -- ${node.note}` : '';
-  const label = node.kind === 'macro' ? `macro ${shown}` : shown;
+  const label = node.kind === 'macro' ? `macro ${truncated}` : truncated;
   const lines = [`${indent}${node.value ? 'true ' : 'false'} ${label}${value}${where}${note}`];
   for (const child of node.children) lines.push(...formatExplanation(child, documents, `${indent}  `));
   return lines;
@@ -239,7 +241,7 @@ export function runTestCommand(args: string[]): number {
       for (const problem of run.problems) process.stdout.write(`${run.file}:${problem.line}:${problem.column}: error ${problem.message}\n`);
       for (const result of run.results) {
         const { line } = toLineColumn(document, result.span.start);
-        const label = result.outcome === 'pass' ? 'PASS ' : result.outcome === 'fail' ? 'FAIL ' : 'ERROR';
+        const label = OUTCOME_LABELS[result.outcome];
         process.stdout.write(`${label} ${run.file}:${line} ${result.name}${result.rule ? ` (rule '${result.rule}')` : ''}${result.message ? `: ${result.message}` : ''}\n`);
         if (result.outcome !== 'pass' && result.evaluation) process.stdout.write(`${formatExplanation(result.evaluation.tree, documents).join('\n')}\n`);
         for (const note of result.evaluation?.approximations ?? []) process.stdout.write(`    note: ${note}\n`);

@@ -1,8 +1,8 @@
 /**
  * Evaluates a compiled rule condition against a sample event, as libs
- * evaluates a filter (libs userspace/libsinsp/filter.cpp for `and`, `or`,
- * `not`; sinsp_filtercheck.cpp `compare_nocache` and `compare_rhs` for each
- * check), and explains the result as a tree of sub-expressions.
+ * evaluates a filter, and explains the result as a tree of sub-expressions.
+ * Sources: libs userspace/libsinsp/filter.cpp for `and`, `or` and `not`, and
+ * sinsp_filtercheck.cpp `compare_nocache` and `compare_rhs` for each check.
  *
  * A field the event does not give is Falco's missing value: libs
  * `compare_nocache` returns false when extraction fails, before any operator
@@ -27,13 +27,13 @@ export interface ExplanationNode {
   kind: 'and' | 'or' | 'not' | 'macro' | 'check' | 'unknown';
   /** The sub-expression's text, as in the compiled condition. */
   text: string;
-  /** Where the text is in the rules files; for exception parts, the exception in the rule. */
+  /** Location of the text in the rules files. Parts built from an exception point at the exception. */
   location?: SourceLocation;
   value: boolean;
   /** For comparisons: the field as written and the value the event gave it (`<missing>` when none). */
   field?: string;
   fieldValue?: string;
-  /** Why the value may differ from Falco's, or why the check could not run. */
+  /** Reason the value may differ from Falco's, or the check could not run. */
   note?: string;
   children: ExplanationNode[];
 }
@@ -55,8 +55,12 @@ interface Extracted {
   isList: boolean;
   /** Every value; one for a single-valued field, any number for a list field or an ancestor field. */
   values: string[];
-  /** True when a non-list field has several values of which any may match (`proc.aname` without index, `fd.ip`). */
-  anyOf: boolean;
+  /**
+   * Comparison mode of a single-valued field with several values. With `ancestors` (`proc.aname`
+   * without index) a check is true when any value satisfies it, `!=` included. With `either`
+   * (`fd.ip`, `fd.port`) the same applies, except that `!=` needs every value to differ.
+   */
+  anyOf: false | 'ancestors' | 'either';
   display: string;
 }
 
@@ -70,8 +74,8 @@ const EITHER_FIELDS: Record<string, [string, string]> = {
 };
 /** Network fields that extract the address of the matching address field. */
 const NETWORK_ALIASES: Record<string, string> = { 'fd.cnet': 'fd.cip', 'fd.snet': 'fd.sip', 'fd.lnet': 'fd.lip', 'fd.rnet': 'fd.rip' };
-/** Fields that without an index compare against every ancestor (libs sinsp_filtercheck_thread.cpp). */
-const ANCESTOR_FIELDS = new Set(['proc.aname', 'proc.apid', 'proc.aexe', 'proc.aexepath', 'proc.acmdline']);
+/** Fields that without an argument compare against every ancestor (libs sinsp_filtercheck_thread.cpp `compare_full_aname` and siblings). */
+const ANCESTOR_FIELDS = new Set(['proc.aname', 'proc.apid', 'proc.aexe', 'proc.aexepath', 'proc.acmdline', 'proc.aenv']);
 
 export function typeClass(type: string): TypeClass {
   if (type === 'BOOL') return 'bool';
@@ -82,7 +86,7 @@ export function typeClass(type: string): TypeClass {
   return 'string';
 }
 
-/** Evaluates `rule` against `event`. Never throws: problems become notes and `errors`. */
+/** Evaluates `rule` against `event`. Checks that cannot run become notes and `errors`. */
 export function evaluateRule(program: Program, rule: CompiledRule, event: SampleEvent): EvaluationResult {
   const evaluator = new Evaluator(program, rule.source, event);
   const tree = evaluator.evaluate(rule.condition, rule.condition.expr, Number.MAX_SAFE_INTEGER, 0);
@@ -191,20 +195,20 @@ class Evaluator {
     const key = canonicalFieldKey(field.name, field.arg?.value);
 
     let raw = this.event.get(key);
-    let anyOf = false;
+    let anyOf: Extracted['anyOf'] = false;
     if (raw === undefined && NETWORK_ALIASES[key]) raw = this.event.get(NETWORK_ALIASES[key]!);
     if (raw === undefined && EITHER_FIELDS[key]) {
       const both = EITHER_FIELDS[key]!.map((name) => this.event.get(name)).filter((value): value is EventValue => value !== undefined && value !== null);
       if (both.length) {
         raw = both.flat();
-        anyOf = true;
+        anyOf = 'either';
       }
     }
     if (raw === undefined || raw === null) return { ok: false, missing: true, display: formatEventValue(raw) };
 
     const values = flattenValues(raw);
     if (Array.isArray(raw) && !isList && !anyOf) {
-      if (ANCESTOR_FIELDS.has(key)) anyOf = true;
+      if (ANCESTOR_FIELDS.has(key)) anyOf = 'ancestors';
       else if (values.length === 1) return { ok: true, value: { type, isList, values, anyOf, display: values[0]! } };
       else return { ok: false, missing: false, error: `The event gives ${values.length} values for ${written}, which holds one value. Give a single value.` };
     }
@@ -235,9 +239,7 @@ class Evaluator {
       case 'tolower':
       case 'toupper':
       case 'basename': {
-        // libs uses the C locale's tolower/toupper, which change ASCII letters only.
-        const transform = name === 'tolower' ? asciiLower : name === 'toupper' ? (t: string) => t.replace(/[a-z]/g, (c) => c.toUpperCase()) : (t: string) => t.slice(t.lastIndexOf('/') + 1);
-        const values = value.values.map(transform);
+        const values = value.values.map((text) => applyStringTransformer(name, text));
         return { ok: true, value: { ...value, values, display: value.isList || value.anyOf ? `[${values.join(', ')}]` : values[0]! } };
       }
       case 'b64': {
@@ -305,10 +307,10 @@ class Evaluator {
     if (left.isList) {
       result = compareList(operator, kind, left.values, right);
     } else if (left.anyOf) {
-      // `!=` holds when no value equals; every other operator when any value matches.
       const results = left.values.map((value) => this.compareOne(operator, modifier, value, right, single));
       const error = results.find((r): r is { error: string } => typeof r === 'object');
-      result = error ?? (operator === '!=' ? results.every((r) => r === true) : results.some((r) => r === true));
+      const every = operator === '!=' && left.anyOf === 'either';
+      result = error ?? (every ? results.every((r) => r === true) : results.some((r) => r === true));
     } else {
       result = this.compareOne(operator, modifier, left.values[0] ?? '', right, single);
     }
@@ -325,10 +327,19 @@ class Evaluator {
       if (error) return error;
       if (right.length === 0) return false;
       const count = results.filter((r) => r === true).length;
-      return modifier === 'oneof' ? count === 1 : modifier === 'anyof' ? count > 0 : count === right.length;
+      if (modifier === 'oneof') return count === 1;
+      if (modifier === 'anyof') return count > 0;
+      return count === right.length;
     }
     return single(value, right[0] ?? '', operator);
   }
+}
+
+/** Applies `tolower`, `toupper` or `basename`. libs uses the C locale, which changes the case of ASCII letters only. */
+function applyStringTransformer(name: string, text: string): string {
+  if (name === 'tolower') return asciiLower(text);
+  if (name === 'toupper') return text.replace(/[a-z]/g, (c) => c.toUpperCase());
+  return text.slice(text.lastIndexOf('/') + 1);
 }
 
 function anyResult(results: Array<boolean | { error: string }>): boolean | { error: string } {
@@ -344,7 +355,7 @@ function compareList(operator: string, kind: TypeClass, values: string[], right:
   return { error: `Falco compares list fields only with 'in', 'intersects' and 'exists', not '${operator}'.` };
 }
 
-/** One comparison of two plain values, as libs `flt_compare` does for the field's type. */
+/** Compares two plain values as libs `flt_compare` does for the field's type. */
 export function compareScalar(operator: string, kind: TypeClass, left: string, right: string): boolean | { error: string } {
   switch (kind) {
     case 'numeric':

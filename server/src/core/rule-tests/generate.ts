@@ -113,70 +113,85 @@ class EventBuilder {
     }
   }
 
+  /** Sets the field of `check` to a value that makes the check true; returns false when it found none. */
   private satisfy(check: CheckExpr): boolean {
     if (check.left.kind !== 'field') return false;
     const field = check.left;
     const lookup = lookupField(field.name, field.arg?.value, this.source);
     if (lookup.status !== 'ok') return false;
+
     const key = canonicalFieldKey(field.name, field.arg?.value);
     const kind = typeClass(lookup.type);
-    const right = check.right;
-    const values = !right ? [] : right.kind === 'value' ? [right.value] : right.kind === 'list' ? right.items.flatMap((item) => (item.quoted ? [item.value] : [...(this.program.listItems(item.value, this.program.files.length - 1) ?? [item.value])])) : [];
     const operator = check.operator?.text === '==' ? '=' : check.operator?.text;
-    const first = values[0];
-    let value: EventFieldValue | undefined;
-    switch (operator) {
-      case 'exists':
-        value = kind === 'numeric' ? 1 : kind === 'address' || kind === 'network' ? '192.0.2.10' : 'example';
-        break;
-      case '=':
-      case 'in':
-      case 'intersects':
-        value = first === undefined ? undefined : kind === 'network' ? firstAddress(first) : first;
-        break;
-      case '!=':
-        if (this.event[key] !== undefined) return true;
-        value = kind === 'numeric' ? Number(first ?? 0) + 1 : kind === 'address' || kind === 'network' ? '198.51.100.7' : `other-${first ?? ''}`;
-        break;
-      case 'contains':
-      case 'icontains':
-      case 'startswith':
-      case 'endswith':
-        value = first;
-        break;
-      case 'pmatch':
-        value = first === undefined ? undefined : `${first.replace(/\/$/, '')}/file`;
-        break;
-      case 'glob':
-      case 'iglob':
-        value = first?.replace(/\*/g, 'x').replace(/\?/g, 'x').replace(/\[([^\]])[^\]]*\]/g, '$1');
-        break;
-      case '>':
-      case '>=':
-      case '<':
-      case '<=': {
-        const base = Number(first);
-        value = operator === '>' ? base + 1 : operator === '<' ? base - 1 : base;
-        break;
-      }
-      default:
-        return false;
-    }
+    const current = this.event[key];
+    if (operator === '!=' && current !== undefined) return true;
+
+    let value = valueFor(operator, kind, this.rightValues(check));
     if (value === undefined) return false;
     if (kind === 'numeric' && typeof value === 'string' && /^[+-]?[0-9]+$/.test(value)) value = Number(value);
     if (kind === 'bool' && (value === 'true' || value === 'false')) value = value === 'true';
-    const current = this.event[key];
-    // Strings that other checks need too are joined, so `contains a and contains b` both hold.
-    if (typeof current === 'string' && typeof value === 'string' && (operator === 'contains' || operator === 'icontains') && !current.includes(value)) value = `${current}${value}`;
-    else if (typeof current === 'string' && typeof value === 'string' && operator === 'startswith' && current.endsWith(value) === false && !current.startsWith(value)) value = `${value}${current}`;
-    if (lookup.field.isList && typeof value === 'string') this.event[key] = [value];
-    else this.event[key] = value;
+
+    // A string that another check needs too is combined, so `contains a and contains b` both hold.
+    if (typeof current === 'string' && typeof value === 'string') {
+      if ((operator === 'contains' || operator === 'icontains') && !current.includes(value)) value = `${current}${value}`;
+      else if (operator === 'startswith' && !current.startsWith(value)) value = `${value}${current}`;
+    }
+    this.event[key] = lookup.field.isList && typeof value === 'string' ? [value] : value;
     if (!this.order.includes(key)) this.order.push(key);
     return true;
   }
+
+  /** Returns the right-hand values of a check, with list names expanded. */
+  private rightValues(check: CheckExpr): string[] {
+    const right = check.right;
+    if (!right) return [];
+    if (right.kind === 'value') return [right.value];
+    if (right.kind !== 'list') return [];
+    const lastFile = this.program.files.length - 1;
+    return right.items.flatMap((item) => (item.quoted ? [item.value] : [...(this.program.listItems(item.value, lastFile) ?? [item.value])]));
+  }
 }
 
-/** An address inside a CIDR network: the network address plus one. */
+/** Returns a value of type class `kind` that satisfies `operator` against the right-hand `values`. */
+function valueFor(operator: string | undefined, kind: string, values: string[]): EventFieldValue | undefined {
+  const first = values[0];
+  const isAddress = kind === 'address' || kind === 'network';
+  switch (operator) {
+    case 'exists':
+      if (kind === 'numeric') return 1;
+      if (kind === 'bool') return true;
+      return isAddress ? '192.0.2.10' : 'example';
+    case '=':
+    case 'in':
+    case 'intersects':
+      if (first === undefined) return undefined;
+      return kind === 'network' ? firstAddress(first) : first;
+    case '!=':
+      if (kind === 'numeric') return Number(first ?? 0) + 1;
+      return isAddress ? '198.51.100.7' : `other-${first ?? ''}`;
+    case 'contains':
+    case 'icontains':
+    case 'startswith':
+    case 'endswith':
+      return first;
+    case 'pmatch':
+      return first === undefined ? undefined : `${first.replace(/\/$/, '')}/file`;
+    case 'glob':
+    case 'iglob':
+      return first?.replace(/\*/g, 'x').replace(/\?/g, 'x').replace(/\[([^\]])[^\]]*\]/g, '$1');
+    case '>':
+      return Number(first) + 1;
+    case '<':
+      return Number(first) - 1;
+    case '>=':
+    case '<=':
+      return Number(first);
+    default:
+      return undefined;
+  }
+}
+
+/** Returns an address inside a CIDR network: the network address with its lowest bit set. */
 function firstAddress(cidr: string): string | undefined {
   const network = parseNetwork(cidr);
   if (!network) return undefined;

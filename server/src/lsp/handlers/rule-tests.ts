@@ -29,7 +29,7 @@ export function isRuleTestsDocument(document: TextDocument): boolean {
   return document.languageId === 'falco-tests' || isRuleTestsFileName(document.uri);
 }
 
-/** The program a test file runs against: its `rules` list on the default rules, else the server's workspace. */
+/** Returns the program a test file runs against: its `rules` on the default rules, else the server's workspace. */
 function programFor(context: ServerContext, file: RuleTestFile): { program: Program; problems: string[] } {
   if (!file.rules || !file.uri.startsWith('file:')) return { program: context.workspace.getProgram(), problems: [] };
   const folder = dirname(fileURLToPath(file.uri));
@@ -124,7 +124,7 @@ export const ruleTestsFeature: ServerFeature = {
       }
     });
 
-    // Cases for a rule of the workspace: `text` holds them as items of a `tests:` list.
+    // Creates cases for a rule of the workspace. `text` contains them as items of a `tests:` list.
     context.connection.onRequest(CREATE_RULE_TESTS_REQUEST, (params: { rule: string }): CreateResult => {
       try {
         const generated = generateRuleTests(context.workspace.getProgram(), params.rule);
