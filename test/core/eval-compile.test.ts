@@ -226,3 +226,23 @@ describe('generated rule tests', () => {
     assert.equal(generated.cases[0]!.name, 'r matches (edit the event: it does not match yet)');
   });
 });
+
+describe('rule test file robustness', () => {
+  it('reports an alias bomb without throwing', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 0; i < 8; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`);
+    const text = `tests:\n  - name: bomb\n    rule: r\n    expect: match\n    event:\n${lines.map((line) => `      ${line}`).join('\n')}\n`;
+    const file = parseRuleTestFile('file:///t.falco-tests.yaml', text);
+    assert.equal(file.problems.length, 1);
+    assert.equal(file.problems[0]!.code, 'rule-test-yaml');
+    assert.match(file.problems[0]!.message, /^The test file could not be read \(ReferenceError: Excessive alias count/);
+  });
+});
+
+describe('rule test file aliases', () => {
+  it('resolves an alias to its anchored value', () => {
+    const text = 'tests:\n  - name: n\n    rule: r\n    expect: match\n    event:\n      proc.pname: &shell bash\n      proc.name: *shell\n';
+    const fields = parseRuleTestFile('file:///t.falco-tests.yaml', text).cases[0]!.fields;
+    assert.deepEqual(fields.map((f) => [f.key, f.value]), [['proc.pname', 'bash'], ['proc.name', 'bash']]);
+  });
+});

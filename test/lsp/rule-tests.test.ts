@@ -1,5 +1,9 @@
 /** The language server on rule test files: diagnostics and the run request, over stdio. */
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { TestClient } from './client';
 
 const RULES_URI = 'file:///work/pci_rules.yaml';
@@ -87,6 +91,19 @@ describe('language server: rule test files', function () {
   it('lists cases with their rules', async () => {
     const listed = (await client.connection.sendRequest('falco/ruleTests/list', { uri: TESTS_URI })) as Array<{ name: string; rule: string; range: { start: { line: number } } }>;
     assert.deepEqual(listed.map((c) => [c.name, c.rule, c.range.start.line]), [['fires', 'Shell in container', 1], ['misses', 'Shell in container', 5], ['broken', 'Shell in containers', 9]]);
+  });
+
+  it('loads the rules list from disk and reports a missing file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'falco-lsp-rule-tests-'));
+    writeFileSync(join(folder, 'other_rules.yaml'), RULES.replace('Shell in container', 'Other rule'));
+    const text = 'rules: [other_rules.yaml, missing_rules.yaml]\ntests:\n  - name: n\n    rule: Shell in container\n    event: { proc.name: bash }\n    expect: match\n';
+    const published = await client.open(pathToFileURL(join(folder, 'x.falco-tests.yaml')).toString(), text);
+    const lines = text.split('\n');
+    const covered = published.diagnostics.map((d) => [d.code, lines[d.range.start.line]!.slice(d.range.start.character, d.range.end.character)]);
+    assert.deepEqual(covered, [
+      ['rule-test-unknown-rule', 'Shell in container'],
+      ['rule-test-rules-file', 'missing_rules.yaml'],
+    ]);
   });
 
   it('runs cases with their explanation', async () => {

@@ -49,7 +49,7 @@ export class LocatedText {
     this.text += map.value;
   }
 
-  /** Appends text that no file holds (parentheses, `and not`), mapped to `anchor`. */
+  /** Appends text that is in no file (parentheses, `and not`), mapped to `anchor`. */
   appendGenerated(text: string, anchor: SourceLocation): void {
     for (let i = 0; i < text.length; i++) {
       this.uris.push(anchor.uri);
@@ -84,10 +84,10 @@ export interface CompiledCondition {
 export interface CompiledRule {
   name: string;
   source: string;
-  /** False when the rule's last `enabled` says so: Falco then never runs it. */
+  /** False when the rule's last `enabled` is false, so Falco never runs it. */
   enabled: boolean;
   condition: CompiledCondition;
-  /** Where the rule's last full definition is. */
+  /** Location of the rule's last full definition. */
   definition: SourceLocation;
 }
 
@@ -113,7 +113,7 @@ interface ExceptionEntry {
 
 type UpdateMode = 'append' | 'replace' | undefined;
 
-/** Compiles rule `name` of `program`; the message says why when Falco would not run it. */
+/** Compiles rule `name` of `program`. When Falco would not run it, the message gives the reason. */
 export function compileRule(program: Program, name: string): CompileResult {
   const definitions = program.definitionsOf('rule', name);
   if (definitions.length === 0) return { ok: false, message: `No rule named '${name}' is loaded.` };
@@ -161,7 +161,7 @@ export function compileRule(program: Program, name: string): CompileResult {
   return { ok: true, rule: { name, source, enabled, condition: { expr: parsed.expr, located: full }, definition } };
 }
 
-/** How an update item changes `key`: `append: true` appends every key it has; `override` names a mode per key. */
+/** Returns how an update item changes `key`. `append: true` appends every key it has, and `override` names a mode per key. */
 function updateMode(item: RulesItem, key: string): UpdateMode {
   if (!item.get(key)) return undefined;
   const append = scalarText(item, item.get('append')?.value);
@@ -320,14 +320,14 @@ export class MacroResolver {
 
   constructor(private readonly program: Program) {}
 
-  /** Returns the macro as a rule sees it (every loaded definition), or as a macro at load position `before` sees it. */
+  /** Returns the macro as visible to a rule (every loaded definition), or to a macro at load position `before`. */
   resolve(name: string, before = Number.MAX_SAFE_INTEGER): CompiledCondition | undefined {
     const key = `${name}@${before}`;
     if (!this.cache.has(key)) this.cache.set(key, this.build(name, before) ?? null);
     return this.cache.get(key) ?? undefined;
   }
 
-  /** Load position of the full definition `resolve` used, so nested macros resolve as Falco resolves them. */
+  /** Returns the load position of the full definition `resolve` used, so nested macros resolve as in Falco. */
   orderOf(name: string, before = Number.MAX_SAFE_INTEGER): number {
     const defs = this.program.definitionsOf('macro', name).filter((d) => d.order < before && !d.isUpdate);
     return defs[defs.length - 1]?.order ?? before;

@@ -18,7 +18,7 @@
  * Reading never throws: problems of the file's shape become diagnostics.
  */
 import { isMap, isScalar, isSeq, parseDocument, Scalar } from 'yaml';
-import type { Node as YamlNode, Pair, YAMLMap } from 'yaml';
+import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import type { Diagnostic, Span } from '../types';
 import { didYouMean, suggest } from '../util/suggest';
 
@@ -74,26 +74,35 @@ export function isRuleTestsFileName(path: string): boolean {
 export function parseRuleTestFile(uri: string, text: string): RuleTestFile {
   const file: RuleTestFile = { uri, text, cases: [], problems: [] };
   const error = (span: Span, message: string, code = 'rule-test-invalid') => file.problems.push({ span, severity: 'error', code, message });
+  try {
+    readFile(file, text, error);
+  } catch (failure) {
+    // The yaml package raises on alias bombs and similar input when values are converted.
+    error({ start: 0, end: Math.min(text.length, 1) }, `The test file could not be read (${String(failure)}). Check its YAML.`, 'rule-test-yaml');
+  }
+  return file;
+}
+
+function readFile(file: RuleTestFile, text: string, error: (span: Span, message: string, code?: string) => void): void {
   const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   for (const yamlError of document.errors) {
     error({ start: yamlError.pos[0], end: Math.max(yamlError.pos[1], yamlError.pos[0] + 1) }, `Invalid YAML: ${yamlError.message.split('\n')[0]}.`, 'rule-test-yaml');
   }
-  if (document.errors.length) return file;
+  if (document.errors.length) return;
 
   const root = document.contents as YamlNode | null;
   if (!root || !isMap(root)) {
     error(root ? spanOf(root) : { start: 0, end: Math.min(text.length, 1) }, "A rule test file is a YAML map with a 'tests' list, and optionally a 'rules' list of the rules files to load.");
-    return file;
+    return;
   }
   for (const pair of root.items) {
     const key = keyText(pair);
     const keySpan = spanOf(pair.key as YamlNode);
     if (key === 'rules') file.rules = readRulesList(pair, error);
-    else if (key === 'tests') readCases(pair, file, error);
+    else if (key === 'tests') readCases(pair, file, error, document);
     else error(keySpan, `Unknown key '${key}' in a rule test file.${didYouMean(suggest(key ?? '', TOP_KEYS, 1))} The keys are 'rules' and 'tests'.`);
   }
   if (!root.items.some((pair) => keyText(pair) === 'tests')) error(spanOf(root), "The file has no 'tests' list: add 'tests:' with at least one case.");
-  return file;
 }
 
 type ErrorSink = (span: Span, message: string) => void;
@@ -112,7 +121,7 @@ function readRulesList(pair: Pair, error: ErrorSink): Array<SpannedValue<string>
   return result;
 }
 
-function readCases(pair: Pair, file: RuleTestFile, error: ErrorSink): void {
+function readCases(pair: Pair, file: RuleTestFile, error: ErrorSink, document: Document): void {
   const node = pair.value as YamlNode | null;
   if (!node || !isSeq(node)) {
     error(node ? spanOf(node) : spanOf(pair.key as YamlNode), "'tests' is a list of cases, each with 'name', 'rule', 'event' (or 'alert') and 'expect'.");
@@ -123,11 +132,11 @@ function readCases(pair: Pair, file: RuleTestFile, error: ErrorSink): void {
       error(element ? spanOf(element) : spanOf(node), "Each test is a map with 'name', 'rule', 'event' (or 'alert') and 'expect'.");
       continue;
     }
-    file.cases.push(readCase(element, error));
+    file.cases.push(readCase(element, error, document));
   }
 }
 
-function readCase(node: YAMLMap, error: ErrorSink): RuleTestCase {
+function readCase(node: YAMLMap, error: ErrorSink, document: Document): RuleTestCase {
   const span = spanOf(node);
   const firstKey = node.items[0] ? spanOf(node.items[0].key as YamlNode) : span;
   const testCase: RuleTestCase = { name: '', nameSpan: firstKey, span, fields: [] };
@@ -154,11 +163,11 @@ function readCase(node: YAMLMap, error: ErrorSink): RuleTestCase {
       case 'event':
         hasEvent = true;
         if (!value || !isMap(value)) error(valueSpan, "'event' is a map from field to value, such as 'event: {evt.type: execve, proc.name: bash}'.");
-        else testCase.fields.push(...readFields(value));
+        else testCase.fields.push(...readFields(value, document));
         break;
       case 'alert':
         hasEvent = true;
-        readAlert(value, valueSpan, testCase, error);
+        readAlert(value, valueSpan, testCase, error, document);
         break;
       case 'expect': {
         const text = value && isScalar(value) ? String(value.value) : '';
@@ -177,20 +186,21 @@ function readCase(node: YAMLMap, error: ErrorSink): RuleTestCase {
   return testCase;
 }
 
-function readFields(map: YAMLMap): EventFieldEntry[] {
+function readFields(map: YAMLMap, document: Document): EventFieldEntry[] {
   const fields: EventFieldEntry[] = [];
   for (const pair of map.items) {
     const keyNode = pair.key as YamlNode | null;
     if (!keyNode || !isScalar(keyNode)) continue;
     const valueNode = pair.value as YamlNode | null;
     const keySpan = spanOf(keyNode);
-    fields.push({ key: String(keyNode.value), keySpan, value: valueNode ? valueNode.toJSON() : null, valueSpan: valueNode ? spanOf(valueNode) : keySpan });
+    // Aliases resolve through the document, which limits their expansion (maxAliasCount).
+    fields.push({ key: String(keyNode.value), keySpan, value: valueNode ? valueNode.toJS(document, { maxAliasCount: 100 }) : null, valueSpan: valueNode ? spanOf(valueNode) : keySpan });
   }
   return fields;
 }
 
 /** Reads `alert:` as a path to a JSON file or as an inline alert with `output_fields` (and optionally `rule`). */
-function readAlert(value: YamlNode | null, span: Span, testCase: RuleTestCase, error: ErrorSink): void {
+function readAlert(value: YamlNode | null, span: Span, testCase: RuleTestCase, error: ErrorSink, document: Document): void {
   if (value && isScalar(value) && typeof value.value === 'string' && value.value !== '') {
     testCase.alertFile = { value: value.value, span };
     return;
@@ -206,7 +216,7 @@ function readAlert(value: YamlNode | null, span: Span, testCase: RuleTestCase, e
     error(span, "The alert has no 'output_fields' map: copy the whole JSON alert that Falco printed with json_output enabled.");
     return;
   }
-  testCase.fields.push(...readFields(outputFields.value as YAMLMap));
+  testCase.fields.push(...readFields(outputFields.value as YAMLMap, document));
 }
 
 function keyText(pair: Pair): string | undefined {

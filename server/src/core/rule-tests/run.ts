@@ -28,7 +28,7 @@ export interface RuleTestResult {
   /** `error` when the case could not run: unknown rule, invalid event, a check Falco rejects. */
   outcome: 'pass' | 'fail' | 'error';
   actual?: Expectation;
-  /** Why the case failed or could not run. */
+  /** Reason the case failed or could not run. */
   message?: string;
   evaluation?: EvaluationResult;
   /** Span of the case's name in the test file. */
@@ -69,10 +69,11 @@ export function runCase(program: Program, testCase: RuleTestCase, readAlert: Ale
   if (!ruleName) return { ...base, rule: undefined, outcome: 'error', message: 'The case names no rule.' };
   if (!testCase.expect) return { ...base, rule: ruleName, outcome: 'error', message: "The case has no 'expect'." };
 
-  const compiled = compileRule(program, ruleName);
-  if (!compiled.ok) return { ...base, rule: ruleName, outcome: 'error', message: compiled.message };
+  let compiled: ReturnType<typeof compileRule>;
   let evaluation: EvaluationResult;
   try {
+    compiled = compileRule(program, ruleName);
+    if (!compiled.ok) return { ...base, rule: ruleName, outcome: 'error', message: compiled.message };
     evaluation = evaluateRule(program, compiled.rule, toSampleEvent(fields));
   } catch (error) {
     return { ...base, rule: ruleName, outcome: 'error', message: `The evaluation failed: ${String(error)}. Please report this with the test file.` };

@@ -14,6 +14,7 @@ import type { Program } from '../../core/analysis/program';
 import type { ExplanationNode } from '../../core/eval';
 import { isRuleTestsFileName, parseRuleTestFile } from '../../core/rule-tests/format';
 import type { RuleTestFile } from '../../core/rule-tests/format';
+import type { Span } from '../../core/types';
 import { parseAlertJson, runRuleTests, validateRuleTestFile } from '../../core/rule-tests/run';
 import { generateRuleTests, renderCases } from '../../core/rule-tests/generate';
 import type { AlertFileResult } from '../../core/rule-tests/run';
@@ -30,17 +31,17 @@ export function isRuleTestsDocument(document: TextDocument): boolean {
 }
 
 /** Returns the program a test file runs against: its `rules` on the default rules, else the server's workspace. */
-function programFor(context: ServerContext, file: RuleTestFile): { program: Program; problems: string[] } {
+function programFor(context: ServerContext, file: RuleTestFile): { program: Program; problems: Array<{ span: Span; message: string }> } {
   if (!file.rules || !file.uri.startsWith('file:')) return { program: context.workspace.getProgram(), problems: [] };
   const folder = dirname(fileURLToPath(file.uri));
   const workspace = new RulesWorkspace();
-  const problems: string[] = [];
+  const problems: Array<{ span: Span; message: string }> = [];
   for (const rule of file.rules) {
     const path = resolve(folder, rule.value);
     try {
       workspace.setFile(pathToFileURL(path).toString(), readFileSync(path, 'utf8'));
     } catch (error) {
-      problems.push(`Cannot read rules file '${rule.value}': ${(error as NodeJS.ErrnoException).code ?? String(error)}. Check the path, which is relative to this test file.`);
+      problems.push({ span: rule.span, message: `Cannot read rules file '${rule.value}': ${(error as NodeJS.ErrnoException).code ?? String(error)}. Check the path, which is relative to this test file.` });
     }
   }
   return { program: workspace.getProgram(), problems };
@@ -52,10 +53,7 @@ export function publishRuleTestDiagnostics(context: ServerContext, document: Tex
     const file = parseRuleTestFile(document.uri, document.getText());
     const { program, problems } = programFor(context, file);
     const diagnostics = validateRuleTestFile(program, file).map((d) => toLspDiagnostic(document, d));
-    file.rules?.forEach((rule) => {
-      const problem = problems.find((message) => message.includes(`'${rule.value}'`));
-      if (problem) diagnostics.push(toLspDiagnostic(document, { span: rule.span, severity: 'error', code: 'rule-test-rules-file', message: problem }));
-    });
+    for (const { span, message } of problems) diagnostics.push(toLspDiagnostic(document, { span, severity: 'error', code: 'rule-test-rules-file', message }));
     void context.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
   } catch (error) {
     context.logFailure('ruleTests/diagnostics', document.uri, error);
