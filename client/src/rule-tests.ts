@@ -59,6 +59,14 @@ function firstFalseCheck(node: ExplanationJson): ExplanationJson | undefined {
   return undefined;
 }
 
+/** Asks the user for one of the rules of a rules file, from its document symbols. */
+async function pickRule(uri: vscode.Uri): Promise<string | undefined> {
+  const symbols = (await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri)) ?? [];
+  const rules = symbols.filter((symbol) => symbol.kind === vscode.SymbolKind.Event).map((symbol) => symbol.name);
+  if (rules.length === 0) return undefined;
+  return vscode.window.showQuickPick(rules, { placeHolder: 'Rule to create a test for' });
+}
+
 export function register(context: vscode.ExtensionContext, client: LanguageClient): void {
   const controller = vscode.tests.createTestController('falcoRuleTests', 'Falco rule tests');
   context.subscriptions.push(controller);
@@ -168,10 +176,11 @@ export function register(context: vscode.ExtensionContext, client: LanguageClien
       const request = new vscode.TestRunRequest(items.length ? items : undefined);
       await runHandler(request, new vscode.CancellationTokenSource().token);
     }),
-    vscode.commands.registerCommand('falco.createRuleTest', async (ruleName?: string, fileUri?: vscode.Uri | string) => {
+    vscode.commands.registerCommand('falco.createRuleTest', async (ruleArgument?: string, fileUri?: vscode.Uri | string) => {
       const rulesUri = typeof fileUri === 'string' ? vscode.Uri.parse(fileUri) : fileUri ?? vscode.window.activeTextEditor?.document.uri;
+      const ruleName = ruleArgument ?? (rulesUri ? await pickRule(rulesUri) : undefined);
       if (!ruleName || !rulesUri) {
-        void vscode.window.showErrorMessage('Falco: run this command from the code lens above a rule, which names the rule and its file.');
+        void vscode.window.showErrorMessage('Falco: open a rules file and pick a rule, or use the code lens above a rule.');
         return;
       }
       const created = await client.sendRequest<{ ok: boolean; message?: string; text?: string; verified?: boolean }>('falco/ruleTests/create', { rule: ruleName });

@@ -83,6 +83,12 @@ describe('evaluator: regex', () => {
     assert.match(result.errors[0]!, /POSIX mode, which rejects '\\d'/);
   });
 
+  it('marks anchors on multi-line values as approximate', () => {
+    const result = evaluate('proc.cmdline regex "^a.*"', { 'proc.cmdline': 'ab\ncd' });
+    assert.equal(result.matched, false);
+    assert.match(result.approximations[0]!, /line breaks/);
+  });
+
   it('marks non-ASCII regex matches as approximate', () => {
     const result = evaluate('proc.name regex "caf."', { 'proc.name': 'café' });
     assert.equal(result.matched, true);
@@ -104,6 +110,11 @@ describe('evaluator: numeric comparisons', () => {
     ['user.uid = 0', { 'user.uid': '0' }, true, 'UID compares as a number'],
     ['evt.rawarg.res < 0', { 'evt.rawarg.res': -2 }, true, 'LANGUAGE.md 6.2: evt.rawarg.res is ERRNO, signed'],
   ]);
+
+  it('reports a port service name as not evaluable', () => {
+    const result = evaluate('fd.sport = https', { 'fd.sport': 443 });
+    assert.match(result.errors[0]!, /^'https' is a service name, which Falco resolves through \/etc\/services/);
+  });
 
   it('reports a word compared with a number field', () => {
     const result = evaluate('proc.pid = abc', { 'proc.pid': 1 });

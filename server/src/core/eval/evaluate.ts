@@ -288,7 +288,8 @@ class Evaluator {
     for (const value of right) {
       if (operator === 'bcontains' || operator === 'bstartswith' || operator === 'regex' || operator === 'pmatch' || operator === 'glob' || operator === 'iglob') continue;
       const problem = checkValueForType(value, type, fieldText, operator);
-      if (problem && !problem.machineDependent) return { error: `Falco does not load this check: ${problem.message}` };
+      if (problem?.machineDependent || (type === 'PORT' && /^[A-Za-z]/.test(value))) return { error: `'${value}' is a service name, which Falco resolves through /etc/services on its own machine, so it cannot be evaluated here. Write the port number in the rule.` };
+      if (problem) return { error: `Falco does not load this check: ${problem.message}` };
     }
     let approximate: string | undefined;
     const single = (leftValue: string, rightValue: string, op: string): boolean | { error: string } => {
@@ -298,6 +299,7 @@ class Evaluator {
         const pattern = translateRegex(rightValue);
         if (!pattern) return { error: `The regex '${rightValue}' could not be translated to a JavaScript regular expression.` };
         if (/[^\x00-\x7f]/.test(leftValue + rightValue)) approximate = `regex on non-ASCII text: RE2 matches UTF-8 bytes and this evaluator UTF-16 code units, so Falco's result may differ.`;
+        else if (/[\n\r]/.test(leftValue) && /[\^$]/.test(rightValue)) approximate = `regex with ^ or $ on a value with line breaks: RE2's POSIX mode may also match them at line breaks, which this evaluator does not.`;
         return pattern.test(leftValue);
       }
       return compareScalar(op, kind, leftValue, rightValue);

@@ -134,7 +134,8 @@ export function utf8Hex(text: string): string {
  * cannot compile the result.
  */
 // NOTE: RE2 matches bytes of UTF-8 and JavaScript matches UTF-16 code units, so `.` and
-// bracket ranges can differ on non-ASCII text. Patterns RE2 rejects are checked before this.
+// bracket ranges can differ on non-ASCII text, and RE2's POSIX mode may let `^` and `$` match at
+// line breaks. The evaluator flags both cases. Patterns RE2 rejects are checked before this.
 export function translateRegex(pattern: string): RegExp | undefined {
   const classes: Record<string, string> = {
     alnum: 'A-Za-z0-9', alpha: 'A-Za-z', blank: ' \\t', cntrl: '\\x00-\\x1f\\x7f', digit: '0-9', graph: '\\x21-\\x7e', lower: 'a-z',
