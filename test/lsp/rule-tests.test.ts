@@ -96,14 +96,16 @@ describe('language server: rule test files', function () {
   it('loads the rules list from disk and reports a missing file', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'falco-lsp-rule-tests-'));
     writeFileSync(join(folder, 'other_rules.yaml'), RULES.replace('Shell in container', 'Other rule'));
-    const text = 'rules: [other_rules.yaml, missing_rules.yaml]\ntests:\n  - name: n\n    rule: Shell in container\n    event: { proc.name: bash }\n    expect: match\n';
+    const text = 'rules: [other_rules.yaml, missing_rules.yaml]\ntests:\n  - name: n\n    rule: Shell in container\n    event: { proc.name: bash }\n    expect: match\n  - name: m\n    rule: Other rule\n    alert: alerts/missing.json\n    expect: match\n';
     const published = await client.open(pathToFileURL(join(folder, 'x.falco-tests.yaml')).toString(), text);
     const lines = text.split('\n');
     const covered = published.diagnostics.map((d) => [d.code, lines[d.range.start.line]!.slice(d.range.start.character, d.range.end.character)]);
     assert.deepEqual(covered, [
       ['rule-test-unknown-rule', 'Shell in container'],
       ['rule-test-rules-file', 'missing_rules.yaml'],
+      ['rule-test-alert-file', 'alerts/missing.json'],
     ]);
+    assert.equal(published.diagnostics[2]!.message, "Cannot read 'alerts/missing.json': ENOENT. Check the path, which is relative to this test file.");
   });
 
   it('runs cases with their explanation', async () => {

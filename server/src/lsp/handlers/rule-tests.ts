@@ -54,6 +54,12 @@ export function publishRuleTestDiagnostics(context: ServerContext, document: Tex
     const { program, problems } = programFor(context, file);
     const diagnostics = validateRuleTestFile(program, file).map((d) => toLspDiagnostic(document, d));
     for (const { span, message } of problems) diagnostics.push(toLspDiagnostic(document, { span, severity: 'error', code: 'rule-test-rules-file', message }));
+    const readAlert = alertReader(document.uri);
+    for (const testCase of file.cases) {
+      if (!testCase.alertFile) continue;
+      const alert = readAlert(testCase.alertFile.value);
+      if ('error' in alert) diagnostics.push(toLspDiagnostic(document, { span: testCase.alertFile.span, severity: 'error', code: 'rule-test-alert-file', message: alert.error }));
+    }
     void context.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
   } catch (error) {
     context.logFailure('ruleTests/diagnostics', document.uri, error);
