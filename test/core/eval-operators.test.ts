@@ -201,10 +201,16 @@ describe('evaluator: transformers and val()', () => {
     ['join(",", fd.types) = "file,ipv4"', { 'fd.types': ['file', 'ipv4'] }, true, 'sinsp_filtercheck_multivalue_transformer.cpp join'],
   ]);
 
-  it('reports getopt as not evaluated', () => {
-    const result = evaluate('getopt(proc.args, "c:")[c] = ls', { 'proc.args': ['-c', 'ls'] });
-    assert.match(result.errors[0]!, /getopt\(\) is not evaluated/);
-  });
+  table([
+    ['getopt(proc.args, "c:")[c] = ls', { 'proc.args': ['-c', 'ls'] }, true, 'sinsp_filtercheck_multivalue_transformer.cpp getopt: value in the next argument'],
+    ['getopt(proc.args, "c:")[c] = ls', { 'proc.args': ['-cls'] }, true, 'getopt: value attached to the option'],
+    ['getopt(proc.args, "nc:")[c] = ls', { 'proc.args': ['-nc', 'ls'] }, true, 'getopt: option clusters'],
+    ['getopt(proc.args, "c:")[c] = ls', { 'proc.args': ['-c', 'x', '-c', 'ls'] }, true, 'getopt: the last occurrence wins'],
+    ['getopt(proc.args, "c:")[c] exists', { 'proc.args': ['run', '-c', 'ls'] }, false, 'getopt: scanning stops at the first non-option, so extraction fails'],
+    ['getopt(proc.args, "c:")[c] = ""', { 'proc.args': ['-c'] }, true, 'getopt: a missing value is empty'],
+    ['getopt(proc.args, "c:") intersects ("?")', { 'proc.args': ['-x', '-c', 'ls'] }, true, 'getopt without selector: ? for an unknown option'],
+    ['getopt(proc.args, "c:")[c] = ls', { 'proc.args': ['--exec', '-c', 'ls'] }, true, 'getopt: long options are skipped'],
+  ]);
 });
 
 describe('evaluator: oneof, anyof and allof', () => {

@@ -9,8 +9,7 @@
  * runs, so every comparison on it is false, `!=` and `exists` included, and
  * `not` of such a check is true.
  *
- * Not evaluated: `getopt()`, and fields whose value libs computes from the
- * system (an event gives every value it needs).
+ * Fields are never computed from the system: the event gives every value.
  */
 import type { CheckExpr, Expr, FieldExpr, ListExpr, TransformerExpr, ValueExpr } from '../condition/ast';
 import type { Span } from '../types';
@@ -21,6 +20,7 @@ import { CompiledCondition, CompiledRule, MacroResolver, SourceLocation } from '
 import { canonicalFieldKey, EventValue, formatEventValue, SampleEvent } from './event';
 import { asciiLower, compareCodeUnits, globMatch, pathPrefixMatch, translateRegex, utf8Hex } from './operators';
 import { inNetwork, parseAddress, parseNetwork, sameAddress } from './addresses';
+import { getopt } from './getopt';
 
 /** One sub-expression of the condition and its value for the event. */
 export interface ExplanationNode {
@@ -186,7 +186,8 @@ class Evaluator {
     return this.applyTransformer(expr);
   }
 
-  private extractField(field: FieldExpr): Extraction {
+  /** Extracts a field's value. With `acceptList`, a single-valued field may have several values (getopt's argument list). */
+  private extractField(field: FieldExpr, acceptList = false): Extraction {
     const written = field.arg ? `${field.name}[${field.arg.value}]` : field.name;
     const lookup = lookupField(field.name, field.arg?.value, this.source);
     if (lookup.status !== 'ok') return { ok: false, missing: false, error: `'${written}' is not a field of the ${this.source} source.` };
@@ -207,7 +208,7 @@ class Evaluator {
     if (raw === undefined || raw === null) return { ok: false, missing: true, display: formatEventValue(raw) };
 
     const values = flattenValues(raw);
-    if (Array.isArray(raw) && !isList && !anyOf) {
+    if (Array.isArray(raw) && !isList && !anyOf && !acceptList) {
       if (ANCESTOR_FIELDS.has(key)) anyOf = 'ancestors';
       else if (values.length === 1) return { ok: true, value: { type, isList, values, anyOf, display: values[0]! } };
       else return { ok: false, missing: false, error: `The event gives ${values.length} values for ${written}, which holds one value. Give a single value.` };
@@ -222,7 +223,7 @@ class Evaluator {
       if (!argument || argument.kind !== 'field') return { ok: false, missing: false, error: "val() takes one field, such as 'val(proc.pname)'." };
       return this.extractField(argument);
     }
-    if (name === 'getopt') return { ok: false, missing: false, error: 'getopt() is not evaluated yet: compare proc.args with contains or regex in the test, or test this rule in Falco.' };
+    if (name === 'getopt') return this.applyGetopt(expr);
     if (name === 'concat' || name === 'join') {
       const parts = expr.args.map((argument) => this.extract(argument));
       for (const part of parts) if (!part.ok) return part;
@@ -259,6 +260,20 @@ class Evaluator {
       default:
         return { ok: false, missing: false, error: `The transformer '${name}' is not known.` };
     }
+  }
+
+  private applyGetopt(expr: TransformerExpr): Extraction {
+    const [argsExpr, optstringExpr] = expr.args;
+    if (!argsExpr || !optstringExpr) return { ok: false, missing: false, error: 'getopt() takes an argument list and an optstring.' };
+    const args = argsExpr.kind === 'field' ? this.extractField(argsExpr, true) : this.extract(argsExpr);
+    if (!args.ok) return args;
+    const optstring = this.extract(optstringExpr);
+    if (!optstring.ok) return optstring;
+    const selector = expr.index?.value;
+    const values = getopt(args.value.values, optstring.value.values[0] ?? '', selector);
+    if (!values) return { ok: false, missing: true, display: `no -${selector} option` };
+    const isList = selector === undefined;
+    return { ok: true, value: { type: 'CHARBUF', isList, values, anyOf: false, display: isList ? `[${values.join(', ')}]` : values[0]! } };
   }
 
   private expandList(list: ListExpr): string[] {
