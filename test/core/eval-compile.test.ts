@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { RulesWorkspace } from '../../server/src/core';
 import { compileRule, evaluateRule, toSampleEvent } from '../../server/src/core/eval';
+import { readFixture } from '../helpers';
 import { parseRuleTestFile, isRuleTestsFileName } from '../../server/src/core/rule-tests/format';
 import { runRuleTests, validateRuleTestFile, parseAlertJson } from '../../server/src/core/rule-tests/run';
 import { generateRuleTests } from '../../server/src/core/rule-tests/generate';
@@ -245,4 +246,31 @@ describe('rule test file aliases', () => {
     const fields = parseRuleTestFile('file:///t.falco-tests.yaml', text).cases[0]!.fields;
     assert.deepEqual(fields.map((f) => [f.key, f.value]), [['proc.pname', 'bash'], ['proc.name', 'bash']]);
   });
+});
+
+describe('evaluator on the official rules', () => {
+  const event = toSampleEvent({ 'evt.type': 'execve', 'proc.name': 'bash', 'fd.name': '/etc/shadow', 'fd.sip': '203.0.113.7', 'proc.aname': ['sshd', 'systemd'], 'container.id': 'abc' });
+  for (const [folder, name, useDefaultRules] of [['rules', 'falco_rules.yaml', false], ['rules', 'falco-incubating_rules.yaml', true], ['rules', 'falco-sandbox_rules.yaml', true], ['plugin-rules', 'k8s_audit_rules.yaml', false]] as const) {
+    it(`compiles and runs every rule of ${name}`, () => {
+      const workspace = new RulesWorkspace({ useDefaultRules });
+      const uri = `file:///official/${name}`;
+      workspace.setFile(uri, readFixture('official', folder, name));
+      const p = workspace.getProgram();
+      const failures: string[] = [];
+      let count = 0;
+      for (const item of workspace.getDocument(uri)!.items) {
+        if (item.kind !== 'rule' || item.name === undefined) continue;
+        const compiled = compileRule(p, item.name);
+        if (!compiled.ok) {
+          failures.push(`${item.name}: ${compiled.message}`);
+          continue;
+        }
+        count++;
+        const result = evaluateRule(p, compiled.rule, event);
+        if (result.errors.length) failures.push(`${item.name}: ${result.errors.join(' ')}`);
+      }
+      assert.deepEqual(failures, []);
+      assert.ok(count >= 20, `only ${count} rules`);
+    });
+  }
 });

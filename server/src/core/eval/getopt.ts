@@ -6,12 +6,12 @@
  */
 
 /**
- * Returns the options and values found in `args`: without a selector, every
- * option character followed by its value when it takes one (`?` for an
- * unknown option); with a selector, the value of the last occurrence of that
- * option (the option itself when it takes no value, an empty string when its
- * value is missing). Returns undefined when the selected option is absent,
- * which fails the extraction as in libs.
+ * Returns the options and values found in `args`. Without a selector, that is
+ * every option character followed by its value when it takes one, and `?` for
+ * an unknown option. With a selector, it is the value of the last occurrence of
+ * that option: the option itself when it takes no value, and an empty string
+ * when its value is missing. Returns undefined when the selected option is
+ * absent, which fails the extraction as in libs.
  */
 export function getopt(args: readonly string[], optstring: string, selector?: string): string[] | undefined {
   const start = optstring.startsWith(':') ? 1 : 0;
