@@ -274,3 +274,27 @@ describe('evaluator on the official rules', () => {
     });
   }
 });
+
+describe('explanation locations', () => {
+  it('points an exception comparison at its values', () => {
+    const text = `${MACRO}- rule: r\n  desc: d\n  condition: shell\n  output: o\n  priority: WARNING\n  exceptions:\n    - name: admin\n      fields: [proc.pname, user.name]\n      values:\n        - [sshd, root]\n`;
+    const p = program(text);
+    const compiled = compileRule(p, 'r');
+    assert.ok(compiled.ok);
+    const result = evaluateRule(p, compiled.rule, toSampleEvent({ 'proc.name': 'bash', 'proc.pname': 'sshd', 'user.name': 'root' }));
+    const row = result.tree.children[1]!.children[0]!;
+    assert.deepEqual(row.children.map((check) => [check.text, text.slice(check.location!.span.start, check.location!.span.end)]), [
+      ['proc.pname = sshd', '[sshd, root]'],
+      ['user.name = root', '[sshd, root]'],
+    ]);
+  });
+
+  it('keeps an appended condition in its own file', () => {
+    const base = '- rule: r\n  desc: d\n  condition: proc.name = a\n  output: o\n  priority: WARNING\n';
+    const append = '- rule: r\n  condition: and proc.pid = 1\n  override:\n    condition: append\n';
+    const { result } = run([base, append], { 'proc.name': 'a', 'proc.pid': 1 });
+    assert.deepEqual(result.tree.location, { uri: 'file:///rules/0.yaml', span: { start: 33, end: 46 } });
+    assert.equal(base.slice(33, 46), 'proc.name = a');
+    assert.equal(result.tree.children[1]!.location!.uri, 'file:///rules/1.yaml');
+  });
+});

@@ -37,6 +37,8 @@ export class LocatedText {
   private readonly uris: string[] = [];
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
+  /** True for characters that no file holds, whose span is their anchor's. */
+  private readonly generated: boolean[] = [];
 
   /** Appends a scalar's decoded value, each character mapped to its document offsets. */
   appendScalar(uri: string, item: RulesItem, node: Scalar): void {
@@ -45,6 +47,7 @@ export class LocatedText {
       this.uris.push(uri);
       this.starts.push(map.offsets[i]!);
       this.ends.push(map.ends?.[i] ?? map.offsets[i + 1]!);
+      this.generated.push(false);
     }
     this.text += map.value;
   }
@@ -55,6 +58,7 @@ export class LocatedText {
       this.uris.push(anchor.uri);
       this.starts.push(anchor.span.start);
       this.ends.push(anchor.span.end);
+      this.generated.push(true);
     }
     this.text += text;
   }
@@ -64,6 +68,8 @@ export class LocatedText {
     const start = Math.min(span.start, this.uris.length - 1);
     if (start < 0) return undefined;
     const uri = this.uris[start]!;
+    const anchored = this.enclosingAnchor(start, Math.min(span.end, this.uris.length) - 1);
+    if (anchored) return anchored;
     let documentStart = Infinity;
     let documentEnd = -Infinity;
     for (let i = start; i < Math.max(span.end, start + 1) && i < this.uris.length; i++) {
@@ -72,6 +78,22 @@ export class LocatedText {
       documentEnd = Math.max(documentEnd, this.ends[i]!);
     }
     return { uri, span: { start: documentStart, end: Math.max(documentStart, documentEnd) } };
+  }
+
+  /**
+   * Returns the anchor of the last generated character before `last` when it
+   * encloses the source of character `last`. A comparison pasted from an
+   * exception (`proc.pname = sshd`) then points at its row of values rather
+   * than at everything from the `fields` entry to the value.
+   */
+  private enclosingAnchor(first: number, last: number): SourceLocation | undefined {
+    if (last < first || this.generated[last]) return undefined;
+    for (let i = last - 1; i >= first; i--) {
+      if (!this.generated[i]) continue;
+      const encloses = this.uris[i] === this.uris[last] && this.starts[i]! <= this.starts[last]! && this.ends[last]! <= this.ends[i]!;
+      return encloses ? { uri: this.uris[i]!, span: { start: this.starts[i]!, end: this.ends[i]! } } : undefined;
+    }
+    return undefined;
   }
 }
 
@@ -141,7 +163,7 @@ export function compileRule(program: Program, name: string): CompileResult {
     const conditionMode = updateMode(item, 'condition');
     if (conditionMode && conditionNode && isScalar(conditionNode)) {
       if (conditionMode === 'replace') located = new LocatedText();
-      else located.appendGenerated(' ', { uri, span: item.get('condition')!.valueSpan });
+      else located.appendGenerated(' ', { uri, span: atStart(item.get('condition')!.valueSpan) });
       located.appendScalar(uri, item, conditionNode as Scalar);
     }
     const exceptionsMode = updateMode(item, 'exceptions');
@@ -304,6 +326,11 @@ function withExceptions(condition: LocatedText, exceptions: ExceptionSpec[], def
   return result;
 }
 
+/** A zero-width span at the start of `span`, for a separator that should enclose no text. */
+function atStart(span: Span): Span {
+  return { start: span.start, end: span.start };
+}
+
 function copyInto(target: LocatedText, source: LocatedText): void {
   for (let i = 0; i < source.text.length; i++) {
     const location = source.locate({ start: i, end: i + 1 })!;
@@ -343,7 +370,7 @@ export class MacroResolver {
       const mode = def.isUpdate ? updateMode(def.item, 'condition') ?? 'append' : 'replace';
       if (mode === 'replace') located = new LocatedText();
       else if (!located) continue;
-      else located.appendGenerated(' ', { uri, span: def.item.get('condition')!.valueSpan });
+      else located.appendGenerated(' ', { uri, span: atStart(def.item.get('condition')!.valueSpan) });
       located.appendScalar(uri, def.item, node as Scalar);
     }
     if (!located) return undefined;
