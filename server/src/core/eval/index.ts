@@ -4,7 +4,9 @@
  */
 export { compileRule, LocatedText, MacroResolver } from './compile';
 export type { CompiledRule, CompiledCondition, CompileResult, SourceLocation } from './compile';
-export { evaluateRule, compareScalar, typeClass } from './evaluate';
+export { evaluateRule } from './evaluate';
+export { compareScalar, typeClass } from './compare';
+export type { TypeClass } from './compare';
 export type { EvaluationResult, ExplanationNode } from './evaluate';
 export { canonicalFieldKey, canonicalKeyOf, formatEventValue, toSampleEvent } from './event';
 export type { EventValue, SampleEvent } from './event';

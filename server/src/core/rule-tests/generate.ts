@@ -11,7 +11,7 @@ import type { Program } from '../analysis/program';
 import { lookupField } from '../checks/fields';
 import { compileRule, evaluateRule, MacroResolver, toSampleEvent } from '../eval';
 import type { CompiledRule } from '../eval';
-import { typeClass } from '../eval/evaluate';
+import { typeClass } from '../eval/compare';
 import { canonicalFieldKey } from '../eval/event';
 import { parseNetwork } from '../eval/addresses';
 

@@ -10,7 +10,7 @@ import type { EvaluationResult } from '../eval';
 import { canonicalKeyOf } from '../eval/event';
 import { lookupField } from '../checks/fields';
 import { isIPv4, isIPv6, isNumericType } from '../checks/values';
-import { typeClass } from '../eval/evaluate';
+import { typeClass } from '../eval/compare';
 import { scalarText } from '../checks/structure';
 import { didYouMean, suggest } from '../util/suggest';
 import type { EventFieldEntry, Expectation, RuleTestCase, RuleTestFile } from './format';
