@@ -68,7 +68,7 @@ describe('extension manifest', () => {
     // workspaceContains shows the PCI status bar item before any rules file is opened.
     const language = manifest.contributes.languages.find((l) => l.id === 'falco-rules')!;
     const patterns = (language as unknown as { filenamePatterns: string[] }).filenamePatterns.map((p) => `workspaceContains:${p.startsWith('**/') ? p : `**/${p}`}`);
-    assert.deepEqual(manifest.activationEvents, ['onLanguage:yaml', ...patterns]);
+    assert.deepEqual(manifest.activationEvents, ['onLanguage:yaml', ...patterns, 'onLanguage:falco-tests']);
     assert.equal(language.configuration, './language-configuration.json');
   });
 

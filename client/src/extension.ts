@@ -10,6 +10,8 @@ import { looksLikeFalcoRules } from '../../server/src/core/detect';
 import { register as registerWalkthrough } from './walkthrough';
 import * as coverage from './coverage';
 import * as pciTemplates from './pci-templates';
+import { isRuleTestsFileName } from '../../server/src/core/rule-tests/format';
+import * as ruleTests from './rule-tests';
 
 const LANGUAGE_ID = 'falco-rules';
 let client: LanguageClient | undefined;
@@ -21,7 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: LANGUAGE_ID }],
+    documentSelector: [{ language: LANGUAGE_ID }, { language: 'falco-tests' }],
     synchronize: {
       configurationSection: 'falco',
       // The server indexes rules files the editor has not opened and follows their changes on disk.
@@ -37,11 +39,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   pciTemplates.register(context, client);
   await client.start();
   coverage.register(context, client);
+  ruleTests.register(context, client);
 }
 
 /** Switches a plain YAML document to the Falco rules language when its first item is a rule, macro or list. */
 function detectFalcoRules(document: vscode.TextDocument): void {
   if (document.languageId !== 'yaml') return;
+  if (isRuleTestsFileName(document.fileName)) {
+    void vscode.languages.setTextDocumentLanguage(document, 'falco-tests');
+    return;
+  }
   if (looksLikeFalcoRules(document.getText())) {
     void vscode.languages.setTextDocumentLanguage(document, LANGUAGE_ID);
   }

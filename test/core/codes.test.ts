@@ -84,8 +84,9 @@ describe('diagnostic code table', () => {
       assert.ok(info.title.length > 3, `${code} title`);
       assert.ok(!info.title.endsWith('.'), `${code} title`);
       assert.match(info.description, /^[A-Z'"].*\.$/s, `${code} description`);
+      // Rule test files are ours alone, so their problems may be errors.
       if (code.startsWith('LOAD_ERR_')) assert.equal(info.severity, 'error', code);
-      else assert.notEqual(info.severity, 'error', `${code}: only LOAD_ERR_* codes are errors, because Falco loads the rest`);
+      else if (!code.startsWith('rule-test-')) assert.notEqual(info.severity, 'error', `${code}: only LOAD_ERR_* codes are errors, because Falco loads the rest`);
     }
   });
 

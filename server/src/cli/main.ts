@@ -17,6 +17,8 @@ import { describeReadError, readRulesFile } from './files';
 import { runFalcoJsonLint } from './falco-json';
 import { buildSarifLog } from './sarif';
 import { runCoverage } from './coverage';
+import { runTestCommand } from './test';
+import { isRuleTestsFileName } from '../core/rule-tests/format';
 import type { Diagnostic, Severity } from '../core/types';
 import type { PluginSpec } from '../core/analysis/environment';
 import { parseVersion } from '../core/analysis/environment';
@@ -27,6 +29,7 @@ const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'development';
 
 const USAGE = `Usage: falco-pci lint [--format text|json|sarif|falco-json] [--no-default-rules] PATH...
        falco-pci coverage [--format markdown|json|html] [--no-default-rules] [--output FILE] PATH...
+       falco-pci test [--format text|json] PATH...   (runs rule tests; see falco-pci test --help)
 
 Checks Falco rules files and prints one line per problem:
   file:line:column: severity code message
@@ -91,7 +94,7 @@ function parseArguments(args: string[]): LintOptions | 'help' | 'version' {
   if (args.length === 0 || args[0] === '-h' || args[0] === '--help') return 'help';
   if (args[0] === '--version') return 'version';
   const [command, ...rest] = args;
-  if (command !== 'lint') throw new UsageError(`Unknown command '${command}'. The commands are 'lint' and 'coverage'.`);
+  if (command !== 'lint') throw new UsageError(`Unknown command '${command}'. The commands are 'lint', 'coverage' and 'test'.`);
   const options: LintOptions = { format: 'text', useDefaultRules: true, paths: [] };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
@@ -144,7 +147,7 @@ function expandPaths(paths: string[], unreadable: Array<{ file: string; message:
         continue;
       }
       const entries = readdirSync(path, { withFileTypes: true })
-        .filter((e) => (e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/.test(e.name) && !/\.falco-tests\.ya?ml$/.test(e.name))
+        .filter((e) => (e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/.test(e.name) && !isRuleTestsFileName(e.name))
         .map((e) => join(path, e.name))
         .sort();
       files.push(...entries);
@@ -236,6 +239,7 @@ export function main(args: string[]): number {
   if (args[0] === 'coverage') {
     return runCoverage(args.slice(1), expandPaths, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
   }
+  if (args[0] === 'test') return runTestCommand(args.slice(1));
   let options: LintOptions | 'help' | 'version';
   try {
     options = parseArguments(args);

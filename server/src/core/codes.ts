@@ -281,6 +281,41 @@ const OUR_CODES: Record<string, DiagnosticCodeInfo> = {
     description: "The rule's name or description cites a PCI DSS requirement that none of its 'PCI_DSS_<id>' tags names. Add the tag, or correct the citation.",
     severity: 'info',
   },
+  'rule-test-yaml': {
+    title: 'Invalid YAML in a rule test file',
+    description: 'A rule test file (*.falco-tests.yaml) is not valid YAML, so its cases cannot be read.',
+    severity: 'error',
+  },
+  'rule-test-invalid': {
+    title: 'Invalid rule test file',
+    description: "A rule test file does not have the expected shape: a map with 'tests', a list of cases that each name a rule, an event and the expected outcome.",
+    severity: 'error',
+  },
+  'rule-test-rules-file': {
+    title: 'Rules file of a test file not readable',
+    description: "A file named under 'rules' in a rule test file cannot be read. Check the path, which is relative to the test file.",
+    severity: 'error',
+  },
+  'rule-test-alert-file': {
+    title: 'Alert file of a test case not readable',
+    description: "A test case takes its event from a Falco JSON alert file that cannot be read or holds no 'output_fields'. Check the path, which is relative to the test file.",
+    severity: 'error',
+  },
+  'rule-test-unknown-rule': {
+    title: 'Rule under test not loaded',
+    description: "A test case names a rule that none of the loaded rules files defines. Check the name, or add the rule's file to 'rules'.",
+    severity: 'error',
+  },
+  'rule-test-unknown-field': {
+    title: 'Unknown field in a test event',
+    description: 'A test event sets a field that Falco does not have.',
+    severity: 'error',
+  },
+  'rule-test-invalid-value': {
+    title: 'Test event value of the wrong type',
+    description: 'A test event gives a field a value its type cannot hold, such as text for a number or a port, or a name for an IP address.',
+    severity: 'error',
+  },
   schema: {
     title: "Finding of Falco's schema check",
     description: "Falco's JSON schema check of rules files reports this value. The schema check never stops a load, so this is information only.",

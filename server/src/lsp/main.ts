@@ -24,6 +24,7 @@ import { RulesWorkspace } from '../core';
 import { toLspDiagnostic } from './convert';
 import { ServerContext } from './context';
 import { FEATURES } from './handlers';
+import { isRuleTestsDocument, publishRuleTestDiagnostics } from './handlers/rule-tests';
 import { normalizeSettings, toWorkspaceOptions } from './settings';
 import type { TraceLevel } from './settings';
 
@@ -101,6 +102,10 @@ function publishAll(): void {
 const lastPublished = new Map<string, string>();
 
 function publish(document: TextDocument): void {
+  if (isRuleTestsDocument(document)) {
+    publishRuleTestDiagnostics(context, document);
+    return;
+  }
   try {
     syncDocument(document);
     const diagnostics = workspace.diagnostics(document.uri).map((d) => toLspDiagnostic(document, d));
@@ -128,7 +133,7 @@ let editTimer: NodeJS.Immediate | undefined;
 let dependentsTimer: NodeJS.Timeout | undefined;
 
 function syncDocument(document: TextDocument): void {
-  if (!pendingTexts.delete(document.uri)) return;
+  if (!pendingTexts.delete(document.uri) || isRuleTestsDocument(document)) return;
   workspace.setFile(document.uri, document.getText());
 }
 

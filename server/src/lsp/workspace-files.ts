@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { looksLikeFalcoRules } from '../core/detect';
+import { isRuleTestsFileName } from '../core/rule-tests/format';
 import { compareStrings } from '../core/util/compare';
 
 /** Folders never searched: dependencies, version control, build output. */
@@ -17,13 +18,13 @@ const MAX_FILE_BYTES = 10 * 1024 * 1024;
 const NAME_PATTERN = /(?:_rules|\.falco)\.ya?ml$/;
 
 export function isRulesFileName(path: string): boolean {
-  if (/\.falco-tests\.ya?ml$/.test(path)) return false;
+  if (isRuleTestsFileName(path)) return false;
   return NAME_PATTERN.test(path) || /[\\/]rules\.d[\\/][^\\/]+\.ya?ml$/.test(path);
 }
 
 /** Reads `path` when it is a rules file of acceptable size; undefined otherwise. */
 export function readRulesFileIfAny(path: string): string | undefined {
-  if (!/\.ya?ml$/.test(path) || /\.falco-tests\.ya?ml$/.test(path)) return undefined;
+  if (!/\.ya?ml$/.test(path) || isRuleTestsFileName(path)) return undefined;
   const stats = statSync(path);
   if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return undefined;
   const text = readFileSync(path, 'utf8');

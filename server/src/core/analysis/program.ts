@@ -327,7 +327,7 @@ export class Program {
   }
 
   /** Returns the items of list `name` as visible from file `fileIndex`, nested lists expanded, or undefined when it is not a list. */
-  private listItems(name: string, fileIndex: number): readonly string[] | undefined {
+  listItems(name: string, fileIndex: number): readonly string[] | undefined {
     const key = `${fileIndex}:${name}`;
     if (this.listItemCache.has(key)) return this.listItemCache.get(key);
     if (!this.listsWarmed) {

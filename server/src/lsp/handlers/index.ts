@@ -9,5 +9,6 @@ import { codeActionsFeature } from './code-actions';
 import { coverageFeature } from './coverage';
 import { pciTemplatesFeature } from './pci-templates';
 import { codeLensFeature } from './code-lens';
+import { ruleTestsFeature } from './rule-tests';
 
-export const FEATURES: ServerFeature[] = [completionFeature, hoverFeature, navigationFeature, symbolsFeature, semanticTokensFeature, codeActionsFeature, coverageFeature, pciTemplatesFeature, codeLensFeature];
+export const FEATURES: ServerFeature[] = [completionFeature, hoverFeature, navigationFeature, symbolsFeature, semanticTokensFeature, codeActionsFeature, coverageFeature, pciTemplatesFeature, codeLensFeature, ruleTestsFeature];
