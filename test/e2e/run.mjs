@@ -4,6 +4,7 @@
 // smoke test of the extension installed from its .vsix.
 //
 // Usage: node test/e2e/run.mjs [--only host|ui|vsix]... [--update-images] [--verbose]
+// FALCO_E2E_GREP=<pattern> runs only the extension-host tests whose titles match.
 // Without code-server or Chromium it prints what is missing and exits 0,
 // except with CI=true, where a missing tier is a failure.
 import { execFileSync } from 'node:child_process';
@@ -85,7 +86,7 @@ function hostLogger() {
   return { counts, log, editorErrors };
 }
 
-/** Runs one extension-host suite and adds its counts; a suite that does not finish counts as one failure. */
+/** Runs one extension-host suite and adds its counts. A suite that does not finish counts as one failure. */
 async function runHostSuite(name, browser, server, suite) {
   console.log(`\n${name}`);
   const { counts, log, editorErrors } = hostLogger();
@@ -133,7 +134,7 @@ async function runVsixSmoke(browser) {
   const server = await startCodeServer({ scratch: vsixScratch, extensionsDir, log: verboseLog('[code-server vsix]') });
   try {
     // The workbench runs extension tests only in an Extension Development Host.
-    // The development folder given here holds no extension, so the extension
+    // The development folder given here contains no extension, so the extension
     // under test is the copy installed from the .vsix.
     await runHostSuite('  smoke test', browser, server, { folder: workspace, developmentPath: dirname(INSTALLED_TESTS), testsPath: INSTALLED_TESTS });
   } finally {

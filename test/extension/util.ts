@@ -31,9 +31,9 @@ export function writeWorkspaceFile(relativePath: string, text: string): vscode.U
 }
 
 /**
- * Resolves with the first value `probe` returns that is not undefined,
- * checking now and after every event of `event`; rejects after the timeout
- * with `description` in the message.
+ * Resolves with the first value `probe` returns that is not undefined. The
+ * probe runs now and after every event of `event`. After the timeout the
+ * promise rejects with `description` in the message.
  */
 export function waitFor<T>(event: vscode.Event<unknown>, probe: () => T | undefined, description: string): Promise<T> {
   const now = probe();
@@ -91,7 +91,7 @@ export function waitForLanguage(uri: vscode.Uri, languageId: string): Promise<vs
   );
 }
 
-/** The diagnostic codes with their ranges, as `CODE@line:column-line:column` (0-based), sorted. */
+/** Formats diagnostic codes with their ranges, as `CODE@line:column-line:column` (0-based), sorted. */
 export function codesAndRanges(diagnostics: readonly vscode.Diagnostic[]): string[] {
   return diagnostics
     .map((d) => {
@@ -102,7 +102,7 @@ export function codesAndRanges(diagnostics: readonly vscode.Diagnostic[]): strin
     .sort();
 }
 
-/** The position just after the first occurrence of `marker` in `document`. */
+/** Returns the position just after the first occurrence of `marker` in `document`. */
 export function positionAfter(document: vscode.TextDocument, marker: string): vscode.Position {
   const offset = document.getText().indexOf(marker);
   assert.ok(offset >= 0, `marker ${JSON.stringify(marker)} not found in ${document.uri.fsPath}`);

@@ -31,7 +31,7 @@ export function findMissingPrerequisites() {
 
 export { SETUP_HINT };
 
-/** Creates the temporary folder that holds all state of one run; `remove()` deletes it. */
+/** Creates the temporary folder for all state of one run. Its `remove()` deletes it. */
 export function createScratch(prefix = 'falco-e2e-') {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
@@ -80,7 +80,7 @@ export function installExtensions(scratch, extensionsDir, paths) {
 }
 
 /**
- * Starts code-server on 127.0.0.1 and resolves once /healthz answers.
+ * Starts code-server on 127.0.0.1 and resolves once /healthz returns 200.
  * Options: scratch (folder for all state), extensionsDir, auth ('none' or
  * 'password'), password, port (0 picks a free one), log (receives output lines).
  */
@@ -137,7 +137,7 @@ export async function startCodeServer(options) {
       const response = await fetch(new URL('/healthz', url));
       if (response.ok) break;
     } catch {
-      // Not answering yet.
+      // Not listening yet.
     }
     if (Date.now() > deadline) throw new Error(`code-server at ${url} did not answer /healthz within 30 s.`);
     await new Promise((r) => setTimeout(r, 100));

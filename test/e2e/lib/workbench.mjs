@@ -49,7 +49,7 @@ export async function goTo(page, line, column) {
   await input.waitFor({ state: 'hidden' });
 }
 
-/** The text of the visible editor lines, with the editor's non-breaking spaces as spaces. */
+/** Returns the text of the visible editor lines, with the editor's non-breaking spaces as spaces. */
 export async function editorText(page) {
   const lines = await page.locator('.editor-instance .monaco-editor .view-lines .view-line').evaluateAll((nodes) =>
     nodes

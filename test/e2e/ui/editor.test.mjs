@@ -1,4 +1,4 @@
-// What a person sees in the editor: completion, squiggles and the Problems
+// Checks the editor as it is displayed: completion, squiggles and the Problems
 // panel, a quick-fix from the light bulb menu, and a snippet.
 import * as assert from 'node:assert/strict';
 import { editorText, goTo, openFile, openWorkbench, screenshot, waitForEditorText } from '../lib/workbench.mjs';
@@ -34,7 +34,7 @@ describe('editor UI', function () {
     await goTo(page, 3, 'condition: spawned_process and '.length + 3);
     await page.keyboard.type('proc.na');
     // Condition values are YAML strings, where VS Code shows no suggestions
-    // while typing by default; Ctrl+Space asks for them.
+    // while typing by default, so Ctrl+Space requests them.
     await page.keyboard.press('Control+Space');
     const row = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row .label-name', { hasText: /^proc\.name$/ });
     await row.first().waitFor();

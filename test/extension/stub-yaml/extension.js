@@ -1,7 +1,7 @@
-// Stands in for a general YAML extension in the extension-host tests: it
-// completes `stub-yaml-key` and reports one `stub-yaml` diagnostic on the first
-// line of every document whose language is yaml, and clears that diagnostic when
-// the document is closed or changes language, as YAML extensions do.
+// A stand-in for a general YAML extension in the extension-host tests. For every
+// document whose language is yaml, it completes `stub-yaml-key` and reports one
+// `stub-yaml` diagnostic on the first line. Like YAML extensions, it clears that
+// diagnostic when the document is closed or changes language.
 const vscode = require('vscode');
 
 const SELECTOR = { language: 'yaml' };
