@@ -13,7 +13,7 @@ export const HARNESS = join(ROOT, 'test', 'e2e', 'editor');
 const CODE_SERVER_ENTRY = join(HARNESS, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const CHROMIUM = process.env.FALCO_E2E_CHROMIUM || '/usr/bin/chromium';
 
-const SETUP_HINT = 'Install them with `sudo bash scripts/setup-real-editor.sh` (Debian or Ubuntu, needs apt and the npm registry).';
+export const SETUP_HINT = 'Install code-server, Chromium and playwright-core with `sudo bash scripts/setup-real-editor.sh` (Debian or Ubuntu; it needs apt and the npm registry).';
 
 /** Lists what the real-editor tests need and cannot find, as sentences; empty when everything is there. */
 export function findMissingPrerequisites() {
@@ -28,8 +28,6 @@ export function findMissingPrerequisites() {
   }
   return missing;
 }
-
-export { SETUP_HINT };
 
 /** Creates the temporary folder for all state of one run. Its `remove()` deletes it. */
 export function createScratch(prefix = 'falco-e2e-') {

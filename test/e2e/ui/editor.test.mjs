@@ -57,10 +57,16 @@ describe('editor UI', function () {
     await page.locator('.editor-instance .squiggly-error').first().waitFor();
     await goTo(page, 4, PLACEHOLDER_RULE.split('\n')[3].indexOf('%(proc.name)s') + 3);
     await page.keyboard.press('Control+.');
-    // The menu focuses the preferred fix; a pointer-blocking layer covers the
-    // menu while it opens, so the fix is applied with Enter, as people do.
-    const action = page.locator('.action-widget .monaco-list-row.focused', { hasText: "Replace with '%proc.name'" });
-    await action.waitFor();
+    // A pointer-blocking layer covers the menu while it opens, so the fix is
+    // chosen with the arrow keys and applied with Enter, as people do.
+    const title = "Replace with '%proc.name'";
+    await page.locator('.action-widget .monaco-list-row.action', { hasText: title }).waitFor();
+    const focused = page.locator('.action-widget .monaco-list-row.focused');
+    const actionCount = await page.locator('.action-widget .monaco-list-row.action').count();
+    for (let step = 0; step < actionCount && !(await focused.textContent())?.includes(title); step++) {
+      await page.keyboard.press('ArrowDown');
+    }
+    assert.match(await focused.textContent(), /Replace with '%proc\.name'/);
     await screenshot(page, 'quick-fix');
     await page.keyboard.press('Enter');
     const fixed = await waitForEditorText(page, (text) => text.includes('shell=%proc.name container'), 'the fixed placeholder');
