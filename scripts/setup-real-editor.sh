@@ -30,9 +30,10 @@ else
   apt-get install -y -qq --no-install-recommends chromium libkrb5-dev ripgrep >/dev/null
 fi
 
-# 2. code-server and playwright-core, from the harness's own lockfile.
-stamp="$harness/node_modules/.falco-harness-lock"
-if [ -f "$stamp" ] && cmp -s "$stamp" "$harness/package-lock.json" \
+# 2. code-server and playwright-core, from the harness's own lockfile. The stamp
+# is a copy of the manifest and lockfile of the last successful install.
+stamp="$harness/node_modules/.falco-harness-stamp"
+if [ -f "$stamp" ] && cat "$harness/package.json" "$harness/package-lock.json" | cmp -s "$stamp" - \
    && [ -f "$harness/node_modules/code-server/lib/vscode/out/server-main.js" ]; then
   log "code-server and playwright-core are installed in $harness."
   exit 0
@@ -55,5 +56,5 @@ log "installing code-server and playwright-core into $harness (about 2 minutes o
   TMPDIR="$tmp" npm_config_unsafe_perm=true npm_config_yes=true \
     npm ci --no-audit --no-fund --loglevel=error
 )
-cp "$harness/package-lock.json" "$stamp"
+cat "$harness/package.json" "$harness/package-lock.json" > "$stamp"
 log "done."

@@ -33,8 +33,8 @@ describe('editor UI', function () {
     await openFile(page, 'completion_rules.yaml');
     await goTo(page, 3, 'condition: spawned_process and '.length + 3);
     await page.keyboard.type('proc.na');
-    // Condition values are YAML strings, where VS Code shows no suggestions
-    // while typing by default, so Ctrl+Space requests them.
+    // Typing alone opens no suggestions in a condition value (VS Code's quick
+    // suggestions are off inside strings by default), so Ctrl+Space requests them.
     await page.keyboard.press('Control+Space');
     const row = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row .label-name', { hasText: /^proc\.name$/ });
     await row.first().waitFor();
