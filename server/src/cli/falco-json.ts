@@ -185,7 +185,7 @@ export function formatFalcoJson(results: FalcoLoadResults): string {
 }
 
 /** The CLI options that `lint --format falco-json` uses. */
-export interface FalcoJsonOptions extends Pick<WorkspaceOptions, 'useDefaultRules' | 'engineVersion' | 'plugins'> {
+export interface FalcoJsonOptions extends Pick<WorkspaceOptions, 'useDefaultRules' | 'engineVersion' | 'plugins' | 'limits'> {
   paths: readonly string[];
 }
 
@@ -195,8 +195,9 @@ export interface FalcoJsonOptions extends Pick<WorkspaceOptions, 'useDefaultRule
  * CLI's folder expansion.
  */
 export function runFalcoJsonLint(options: FalcoJsonOptions, expandPaths: (paths: string[], unreadable: Array<{ file: string; message: string }>) => string[]): number {
-  const { paths, useDefaultRules, engineVersion, plugins } = options;
+  const { paths, useDefaultRules, engineVersion, plugins, limits } = options;
   const workspace = new RulesWorkspace({
+    ...(limits !== undefined ? { limits } : {}),
     ...(useDefaultRules !== undefined ? { useDefaultRules } : {}),
     ...(engineVersion !== undefined ? { engineVersion } : {}),
     ...(plugins !== undefined ? { plugins } : {}),

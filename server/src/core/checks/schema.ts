@@ -190,7 +190,7 @@ function analyse(document: RulesDocument): AnalysedDocument['result'] {
 }
 
 function runSchema(document: RulesDocument): AnalysedDocument['result'] {
-  if (document.problems.some((p) => p.code === 'LOAD_ERR_YAML_PARSE')) return { valid: true, warnings: [] };
+  if (document.tooLarge || document.problems.some((p) => p.code === 'LOAD_ERR_YAML_PARSE')) return { valid: true, warnings: [] };
   const documents = Array.from(parseAllDocuments(document.text, { uniqueKeys: false }));
   if (documents.some((d) => d.errors.length > 0)) return { valid: true, warnings: [] };
   // yaml-cpp returns no document at all for an empty or comment-only file, and Falco then records no schema outcome.

@@ -13,6 +13,8 @@ import type { Node as YamlNode, YAMLMap } from 'yaml';
 import type { Diagnostic, Span } from '../types';
 import { Chunk, splitIntoChunks } from './chunks';
 import { mapScalar, ScalarMap } from '../yaml/scalar-map';
+import { conditionLengthDiagnostic, fileSizeDiagnostic, findExcessiveNesting, nestingDiagnostic, resolveLimits } from '../limits';
+import type { Limits } from '../limits';
 
 /** Item kinds, in the order Falco tests for their key. */
 export const ITEM_KINDS = ['required_engine_version', 'required_plugin_versions', 'list', 'macro', 'rule'] as const;
@@ -60,6 +62,8 @@ export interface RulesDocument {
   items: RulesItem[];
   /** YAML syntax errors and file-shape errors (not a sequence, non-map elements). */
   problems: Diagnostic[];
+  /** True when the file is over the size limit: it was not read, so it has no items and one problem. */
+  tooLarge?: boolean;
 }
 
 /** Converts an offset in the text that was parsed to an offset in the file. */
@@ -72,14 +76,30 @@ interface ParsedChunk {
 
 const KEY_AT_COLUMN0 = /^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:/;
 
-/** Reads a rules file. Never throws. */
-export function parseRulesDocument(uri: string, text: string): RulesDocument {
+/**
+ * Reads a rules file. Never throws. Input over `limits` (see limits.ts)
+ * gets one diagnostic and is left unread: a whole file over the size
+ * limit, an item nested too deeply, or an item's condition that is too long.
+ */
+export function parseRulesDocument(uri: string, text: string, limits?: Partial<Limits>): RulesDocument {
   const document: RulesDocument = { uri, text, items: [], problems: [] };
+  const resolved = resolveLimits(limits);
+  const tooLarge = fileSizeDiagnostic(text, resolved);
+  if (tooLarge) {
+    document.problems.push(tooLarge);
+    document.tooLarge = true;
+    return document;
+  }
   const reportedShape = new Set<number>();
   for (const chunk of splitIntoChunks(text)) {
     if (chunk.kind === 'trivia') continue;
+    const tooDeep = findExcessiveNesting(text, chunk.start, chunk.end, resolved.maxNestingDepth);
+    if (tooDeep !== -1) {
+      document.problems.push(nestingDiagnostic(text, tooDeep, resolved));
+      continue;
+    }
     try {
-      readChunk(document, chunk, reportedShape);
+      readChunk(document, chunk, reportedShape, resolved);
     } catch (error) {
       // A YAML input that the parser or our reader did not foresee: keep the other items.
       document.problems.push({
@@ -98,7 +118,7 @@ function lineLength(text: string, start: number): number {
   return (end === -1 ? text.length : end) - start;
 }
 
-function readChunk(document: RulesDocument, chunk: Chunk, reportedShape: Set<number>): void {
+function readChunk(document: RulesDocument, chunk: Chunk, reportedShape: Set<number>, limits: Limits): void {
   const original = document.text.slice(chunk.start, chunk.end);
   const parsed = chunk.kind === 'item' ? repairIndentation(document, chunk, original) : { source: original, toDocument: (o: number) => chunk.start + o };
 
@@ -144,7 +164,15 @@ function readChunk(document: RulesDocument, chunk: Chunk, reportedShape: Set<num
       continue;
     }
     const hasSyntaxErrors = errorSpans.some((error) => error.start <= rawSpan.end && error.end >= rawSpan.start);
-    document.items.push(buildItem(document, node, parsed, chunk, hasSyntaxErrors, yamlDocument));
+    const item = buildItem(document, node, parsed, chunk, hasSyntaxErrors, yamlDocument);
+    const condition = item.get('condition');
+    const tooLong = condition && conditionLengthDiagnostic(condition.keySpan, condition.valueSpan.end - condition.valueSpan.start, limits);
+    if (tooLong) {
+      // Checks skip items marked as unreadable, so the condition is never parsed by them.
+      document.problems.push(tooLong);
+      item.hasSyntaxErrors = true;
+    }
+    document.items.push(item);
   }
 }
 
