@@ -77,7 +77,7 @@ describe('fuzzing', function () {
 
         const position = document.positionAt(rng.int(fuzzCase.text.length + 1));
         const textDocument = { uri };
-        // Each request must answer; a rejected promise fails the test.
+        // Each request must get a response, and a rejected promise fails the test.
         await client.complete(uri, position.line, position.character);
         await client.connection.sendRequest(HoverRequest.type, { textDocument, position });
         await client.definition(uri, position);

@@ -15,6 +15,7 @@ import { DEFAULT_LIMITS, doHover, fixAllText, getCodeActions, RulesWorkspace } f
 import type { Limits } from '../../server/src/core';
 import { MAX_REPORTED_ERRORS, parseCondition } from '../../server/src/core/condition/parser';
 import { utf8Size } from '../../server/src/core/limits';
+import { suggest } from '../../server/src/core/util/suggest';
 import { check, readFixture, ROOT } from '../helpers';
 import { Prng } from './mutate';
 import { runCoreCase } from './run-case';
@@ -168,6 +169,30 @@ describe('hostile input', function () {
       const { diagnostics, milliseconds } = timedCheck(text);
       assert.ok(milliseconds < 30 * SECONDS, `took ${milliseconds} ms`);
       assert.deepEqual(diagnostics.map((d) => d.covered), ['proc.nme']);
+    });
+
+    it('one undefined macro in 3,000 rules', () => {
+      let text = '';
+      for (let i = 0; i < 3000; i++) text += `- macro: macro_number_${i}\n  condition: proc.name = p${i}\n`;
+      for (let i = 0; i < 3000; i++) text += rule(`rule ${i}`, `evt.type = openat and macro_number_${i} and macro_numbr_1`);
+      const { workspace, diagnostics, milliseconds } = timedCheck(text);
+      // Suggesting a name for each use from scratch compares 9 million pairs of names.
+      assert.ok(milliseconds < 15 * SECONDS, `took ${milliseconds} ms`);
+      assert.equal(diagnostics.length, 3000);
+      assert.match(diagnostics[2999]!.message, /Undefined macro 'macro_numbr_1' used in filter\. Did you mean 'macro_number_1'/);
+      const program = workspace.getProgram();
+      assert.equal(program.namesOf('macro'), program.namesOf('macro'));
+      assert.ok(Object.isFrozen(program.namesOf('macro')));
+    });
+
+    it('suggestions from frozen arrays', () => {
+      const names = ['spawned_process', 'spawned_processes', 'open_write', 'container'];
+      const frozen = Object.freeze([...names]);
+      assert.deepEqual(suggest('spawned_proces', frozen), suggest('spawned_proces', names));
+      assert.deepEqual(suggest('spawned_proces', frozen), ['spawned_process', 'spawned_processes']);
+      const first = suggest('containr', frozen);
+      first.push('changed by the caller');
+      assert.deepEqual(suggest('containr', frozen), ['container']);
     });
 
     it('defaults are documented in package.json', () => {

@@ -34,7 +34,7 @@ export interface RulesFileText {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
-/** Reads a rules file, or standard input for `-`, and tells where its bytes stop being UTF-8. */
+/** Reads a rules file, or standard input for `-`, and returns where its bytes stop being UTF-8. */
 export function readRulesFileChecked(file: string): RulesFileText {
   const bytes = readFileSync(file === '-' ? 0 : file);
   try {
@@ -46,7 +46,7 @@ export function readRulesFileChecked(file: string): RulesFileText {
   }
 }
 
-/** The warning for a file that is not valid UTF-8. */
+/** Returns the warning message for a file that is not valid UTF-8. */
 export function invalidUtf8Message(file: string): string {
   return `'${file}' is not valid UTF-8: the bytes here and any later invalid ones were read as U+FFFD (the replacement character). Save the file as UTF-8.`;
 }

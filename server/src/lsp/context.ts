@@ -29,7 +29,7 @@ export interface DocumentRequest {
 }
 
 /**
- * Methods whose handler throws before answering, from the environment
+ * Methods whose handler throws instead of running, from the environment
  * variable FALCO_PCI_TEST_FAILING_METHODS (comma-separated, such as `hover`).
  * The server tests set it to check that a failing handler is contained; it
  * is empty otherwise.

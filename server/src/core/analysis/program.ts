@@ -50,6 +50,7 @@ export class Program {
   private readonly macroExprCache = new Map<RulesItem, Expr | undefined>();
   private readonly listItemCache = new Map<string, readonly string[] | undefined>();
   private listsWarmed = false;
+  private readonly namesCache = new Map<string, readonly string[]>();
   /** Nested-list items that expansion may still copy, over all lists; see MAX_EXPANDED_LIST_ITEMS. */
   private listExpansionBudget = 10 * MAX_EXPANDED_LIST_ITEMS;
   private readonly diagnosticsCache = new Map<string, Diagnostic[]>();
@@ -81,12 +82,20 @@ export class Program {
     return this.definitions.get(`${kind}:${name}`) ?? [];
   }
 
-  /** Names of all macros or lists loaded up to and including file `fileIndex`. */
-  namesOf(kind: Definition['kind'], fileIndex = this.files.length - 1): string[] {
+  /**
+   * Names of all macros or lists loaded up to and including file `fileIndex`,
+   * computed once per program. The array is frozen, so that `suggest` can
+   * reuse its results for it.
+   */
+  namesOf(kind: Definition['kind'], fileIndex = this.files.length - 1): readonly string[] {
+    const cacheKey = `${kind}:${fileIndex}`;
+    const cached = this.namesCache.get(cacheKey);
+    if (cached) return cached;
     const names: string[] = [];
     for (const [key, defs] of this.definitions) {
       if (key.startsWith(`${kind}:`) && defs.some((d) => d.fileIndex <= fileIndex)) names.push(defs[0]!.name);
     }
+    this.namesCache.set(cacheKey, Object.freeze(names));
     return names;
   }
 
@@ -531,7 +540,7 @@ function reportSyntaxOnly(map: ScalarMap, problems: Diagnostic[]): Partial<Condi
  */
 const MAX_EXPANDED_LIST_ITEMS = 100_000;
 
-/** Appends `items` to `target` until it holds `max` items; returns `target`. */
+/** Appends `items` to `target` until it contains `max` items, and returns `target`. */
 function appendUpTo(target: string[], items: readonly string[], max: number): string[] {
   for (const item of items) {
     if (target.length >= max) break;

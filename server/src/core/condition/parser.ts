@@ -100,15 +100,21 @@ export function parseCondition(text: string): ConditionParseResult {
   if (cached) return cached;
   const result = new ConditionParser(text, MAX_CONDITION_DEPTH).parse();
   if (result.errors.length > MAX_REPORTED_ERRORS) result.errors = result.errors.slice(0, MAX_REPORTED_ERRORS);
-  if (recentParses.size >= RECENT_PARSES_MAX) recentParses.delete(recentParses.keys().next().value!);
+  if (text.length > RECENT_PARSES_MAX_LENGTH) return result;
+  while (recentParses.size >= RECENT_PARSES_MAX || (recentParses.size > 0 && recentParsesLength + text.length > RECENT_PARSES_MAX_LENGTH)) {
+    const oldest = recentParses.keys().next().value!;
+    recentParses.delete(oldest);
+    recentParsesLength -= oldest.length;
+  }
   recentParses.set(text, result);
+  recentParsesLength += text.length;
   return result;
 }
 
 /**
- * Syntax errors kept per condition. Falco reports only the first; past a
- * hundred, the rest (a pasted run of `)`, say) would only flood the editor
- * and make every quick-fix lookup slower.
+ * Syntax errors kept per condition. Falco reports only the first. Past a
+ * hundred, more errors (from a pasted run of `)`, say) would flood the
+ * editor and slow down every quick-fix lookup.
  */
 export const MAX_REPORTED_ERRORS = 100;
 
@@ -120,6 +126,9 @@ export const MAX_REPORTED_ERRORS = 100;
  */
 const recentParses = new Map<string, ConditionParseResult>();
 const RECENT_PARSES_MAX = 32;
+/** Total length of the cached texts, in characters, so that huge conditions cannot pin much memory. */
+const RECENT_PARSES_MAX_LENGTH = 256 * 1024;
+let recentParsesLength = 0;
 
 /**
  * Splits a condition into tokens, classified by the grammar position they
@@ -1042,7 +1051,8 @@ class ConditionParser {
  * recursive walk over it.
  */
 function wrapInNots(operand: Expr, keywords: Span[]): Expr {
-  const kept = keywords.length <= 2 ? keywords : keywords.length % 2 === 1 ? [keywords[0]!] : [keywords[0]!, keywords[keywords.length - 1]!];
+  let kept = keywords;
+  if (keywords.length > 2) kept = keywords.length % 2 === 1 ? [keywords[0]!] : [keywords[0]!, keywords[keywords.length - 1]!];
   let result = operand;
   for (let i = kept.length - 1; i >= 0; i--) {
     const not: NotExpr = { kind: 'not', operand: result, keywordSpan: kept[i]!, span: { start: kept[i]!.start, end: result.span.end } };

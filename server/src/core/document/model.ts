@@ -77,9 +77,10 @@ interface ParsedChunk {
 const KEY_AT_COLUMN0 = /^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:/;
 
 /**
- * Reads a rules file. Never throws. Input over `limits` (see limits.ts)
- * gets one diagnostic and is left unread: a whole file over the size
- * limit, an item nested too deeply, or an item's condition that is too long.
+ * Reads a rules file. Never throws. Input over `limits` (see limits.ts) gets
+ * one diagnostic. A file over the size limit and an item nested too deeply
+ * are not read, and an item whose condition is too long is marked as having
+ * syntax errors, so that the checks skip it.
  */
 export function parseRulesDocument(uri: string, text: string, limits?: Partial<Limits>): RulesDocument {
   const document: RulesDocument = { uri, text, items: [], problems: [] };
