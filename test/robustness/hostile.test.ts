@@ -323,6 +323,17 @@ describe('hostile input', function () {
       assert.equal(run('lint', '--no-default-rules', '--max-file-size=80', file).status, 0);
     });
 
+    it('falco-json reports a file over the size limit', () => {
+      const file = join(folder, 'large_rules.yaml');
+      writeFileSync(file, rule('r', 'evt.type = openat'));
+      const result = run('lint', '--no-default-rules', '--format', 'falco-json', '--max-file-size', '20', file);
+      assert.equal(result.status, 1);
+      const [loaded] = (JSON.parse(result.stdout) as { falco_load_results: Array<{ successful: boolean; errors: Array<{ code: string; message: string }> }> }).falco_load_results;
+      assert.equal(loaded!.successful, false);
+      assert.deepEqual(loaded!.errors.map((e) => e.code), ['LOAD_ERR_FILE_READ']);
+      assert.match(loaded!.errors[0]!.message, /over the limit of 0\.0 MiB \(20 bytes\)/);
+    });
+
     it('--max-nesting-depth rejects an invalid value', () => {
       const result = run('lint', '--max-nesting-depth', 'deep', 'x.yaml');
       assert.equal(result.status, 2);

@@ -219,7 +219,9 @@ export function runFalcoJsonLint(options: FalcoJsonOptions, expandPaths: (paths:
       seen.add(uri);
       files.push(file);
       try {
-        workspace.setFile(uri, readRulesFile(file));
+        const document = workspace.setFile(uri, readRulesFile(file));
+        // Falco would read the file, but it was not checked, so it cannot count as loaded.
+        if (document.tooLarge) readErrors.set(file, document.problems[0]!.message);
       } catch (error) {
         readErrors.set(file, describeReadError(file, error));
       }
