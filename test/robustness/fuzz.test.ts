@@ -19,7 +19,7 @@ import { generateCase, loadCorpus, MUTATORS, Prng } from './mutate';
 import { runCoreCase } from './run-case';
 
 const SEED = 20261204;
-const CORE_CASES = 2000;
+const CORE_CASES = 3000;
 const SERVER_CASES = 30;
 
 describe('fuzzing', function () {

@@ -107,13 +107,17 @@ describe('language server robustness', function () {
       const params = { textDocument: { uri }, position };
       assert.match(JSON.stringify(await client.connection.sendRequest(HoverRequest.type, params)), /proc\.name/);
 
+      // Checking 2,000 rules keeps the server busy while both requests and their cancellations arrive.
+      let busy = '';
+      for (let i = 0; i < 2000; i++) busy += `- rule: rule ${i}\n  desc: d\n  condition: evt.type = openat and proc.name = p${i}\n  output: o\n  priority: INFO\n`;
+      const busyDiagnostics = client.open('file:///busy_rules.yaml', busy);
       const source = new CancellationTokenSource();
       const hover = client.connection.sendRequest(HoverRequest.type, params, source.token);
       const completion = client.connection.sendRequest(CompletionRequest.type, params, source.token);
-      // Cancelled before the server reads either request, so both start cancelled.
       source.cancel();
       assert.equal(await hover.catch((error: Error) => error.message), null);
       assert.deepEqual(await completion.catch((error: Error) => error.message), []);
+      await busyDiagnostics;
     } finally {
       await client.stop();
     }
