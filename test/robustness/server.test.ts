@@ -12,6 +12,7 @@ import {
   CompletionRequest,
   DidChangeConfigurationNotification,
   HoverRequest,
+  PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import type { CancellationToken, Connection, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -32,6 +33,14 @@ function fakeContext(documents: Map<string, TextDocument>, logs: string[]): Serv
     logFailure: (method, target, error) => logs.push(`${method}: failed for ${target}: ${String(error)}`),
     trace: () => undefined,
   };
+}
+
+/** Resolves with the first diagnostics published for `uri` from now on that `accept` takes. */
+async function diagnosticsWhen(client: TestClient, uri: string, accept: (published: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams> {
+  for (;;) {
+    const published = await client.nextDiagnostics(uri);
+    if (accept(published)) return published;
+  }
 }
 
 describe('request handling', () => {
@@ -129,11 +138,10 @@ describe('language server robustness', function () {
       await client.initialize();
       const first = await client.open(uri, RULES);
       assert.deepEqual(first.diagnostics, []);
-      // The server reads the settings once after start-up and publishes again; wait for that before changing them.
-      await client.nextDiagnostics(uri);
 
       client.settings = { limits: { maxFileSize: 50 } };
-      const limited = client.nextDiagnostics(uri);
+      // The server may still publish once for the settings it read at start-up, so wait for the new ones to apply.
+      const limited = diagnosticsWhen(client, uri, (published) => published.diagnostics.length > 0);
       await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
       const diagnostics = (await limited).diagnostics;
       assert.deepEqual(diagnostics.map((d) => d.code), ['limit-exceeded']);
