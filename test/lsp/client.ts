@@ -54,8 +54,13 @@ export class TestClient {
   /** Messages the server logged through window/logMessage. */
   readonly logs: string[] = [];
 
-  constructor() {
-    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  /**
+   * Starts the server. `env` replaces the server's environment; `prefix` is a
+   * command that runs it, such as `['unshare', '-n']`.
+   */
+  constructor(options: { env?: NodeJS.ProcessEnv; prefix?: string[] } = {}) {
+    const [command, ...args] = [...(options.prefix ?? []), process.execPath, SERVER, '--stdio'];
+    this.process = spawn(command!, args, { stdio: ['pipe', 'pipe', 'inherit'], ...(options.env ? { env: options.env } : {}) });
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.published.set(params.uri, params);

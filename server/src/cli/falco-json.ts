@@ -159,7 +159,7 @@ export function formatFalcoJson(results: FalcoLoadResults): string {
 }
 
 /** The CLI options that `lint --format falco-json` uses. */
-export interface FalcoJsonOptions extends Pick<WorkspaceOptions, 'useDefaultRules' | 'engineVersion' | 'plugins'> {
+export interface FalcoJsonOptions extends Pick<WorkspaceOptions, 'useDefaultRules' | 'engineVersion' | 'plugins' | 'limits'> {
   paths: readonly string[];
 }
 
@@ -169,8 +169,9 @@ export interface FalcoJsonOptions extends Pick<WorkspaceOptions, 'useDefaultRule
  * CLI's folder expansion.
  */
 export function runFalcoJsonLint(options: FalcoJsonOptions, expandPaths: (paths: string[], unreadable: Array<{ file: string; message: string }>) => string[]): number {
-  const { paths, useDefaultRules, engineVersion, plugins } = options;
+  const { paths, useDefaultRules, engineVersion, plugins, limits } = options;
   const workspace = new RulesWorkspace({
+    ...(limits !== undefined ? { limits } : {}),
     ...(useDefaultRules !== undefined ? { useDefaultRules } : {}),
     ...(engineVersion !== undefined ? { engineVersion } : {}),
     ...(plugins !== undefined ? { plugins } : {}),
@@ -192,7 +193,9 @@ export function runFalcoJsonLint(options: FalcoJsonOptions, expandPaths: (paths:
       seen.add(uri);
       files.push(file);
       try {
-        workspace.setFile(uri, readRulesFile(file));
+        const document = workspace.setFile(uri, readRulesFile(file));
+        // Falco would read the file, but it was not checked, so it cannot count as loaded.
+        if (document.tooLarge) readErrors.set(file, document.problems[0]!.message);
       } catch (error) {
         readErrors.set(file, describeReadError(file, error));
       }

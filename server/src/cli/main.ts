@@ -13,7 +13,7 @@ import { join, relative, resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RulesWorkspace } from '../core/workspace';
 import { fixAll } from '../core/features/code-actions';
-import { describeReadError, readRulesFile } from './files';
+import { describeReadError, invalidUtf8Message, readRulesFileChecked } from './files';
 import { runFalcoJsonLint } from './falco-json';
 import { buildSarifLog } from './sarif';
 import { runCoverage } from './coverage';
@@ -22,6 +22,7 @@ import { isRuleTestsFileName } from '../core/rule-tests/format';
 import type { Diagnostic, Severity } from '../core/types';
 import type { PluginSpec } from '../core/analysis/environment';
 import { parseVersion } from '../core/analysis/environment';
+import type { Limits } from '../core/limits';
 
 /** The package version, set by the bundler from package.json. */
 declare const __VERSION__: string | undefined;
@@ -56,6 +57,11 @@ Options:
                         exactly the loaded plugins: unmet required_plugin_versions and fields
                         of other plugins are reported. By default the container plugin and
                         every plugin a checked file declares count as loaded.
+  --max-file-size BYTES skip files larger than this, with one error each (default: 2097152, 2 MiB).
+  --max-condition-length CHARACTERS
+                        skip items whose condition is longer, with one error each (default: 65536).
+  --max-nesting-depth LEVELS
+                        skip items whose YAML lists and maps nest deeper (default: 100).
   -h, --help            print this help.
   --version             print the version.
 
@@ -85,10 +91,18 @@ interface LintOptions {
   severityOverrides?: Record<string, Severity | 'off'>;
   /** Write the safe fixes into the files before reporting what is left. */
   fix?: boolean;
+  limits?: Partial<Limits>;
   paths: string[];
 }
 
 class UsageError extends Error {}
+
+const LIMIT_OPTIONS = ['--max-file-size', '--max-condition-length', '--max-nesting-depth'] as const;
+
+function limitOf(option: string): keyof Limits {
+  if (option === '--max-file-size') return 'maxFileSize';
+  return option === '--max-condition-length' ? 'maxConditionLength' : 'maxNestingDepth';
+}
 
 function parseArguments(args: string[]): LintOptions | 'help' | 'version' {
   if (args.length === 0 || args[0] === '-h' || args[0] === '--help') return 'help';
@@ -120,7 +134,13 @@ function parseArguments(args: string[]): LintOptions | 'help' | 'version' {
       if (!match || (match[2] !== undefined && !parseVersion(match[2]))) throw new UsageError(`Invalid value '${value ?? ''}' for --plugin: write a plugin name, optionally with its version, such as container@0.7.1.`);
       options.plugins = [...(options.plugins ?? []), { name: match[1]!, ...(match[2] !== undefined ? { version: match[2] } : {}) }];
     }
-    else if (arg === '--format' || arg.startsWith('--format=')) {
+    else if (LIMIT_OPTIONS.some((option) => arg === option || arg.startsWith(`${option}=`))) {
+      const option = arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
+      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : rest[++i];
+      const number = value !== undefined && /^[0-9]+$/.test(value) ? Number(value) : NaN;
+      if (!Number.isSafeInteger(number) || number < 1) throw new UsageError(`Invalid value '${value ?? ''}' for ${option}: write a positive whole number, such as ${option === '--max-file-size' ? '4194304' : '1000'}.`);
+      options.limits = { ...options.limits, [limitOf(option)]: number };
+    } else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : rest[++i];
       if (value !== 'text' && value !== 'json' && value !== 'sarif' && value !== 'falco-json') throw new UsageError(`Invalid value '${value ?? ''}' for --format: use 'text', 'json', 'sarif' or 'falco-json'.`);
       options.format = value;
@@ -164,8 +184,9 @@ function expandPaths(paths: string[], unreadable: Array<{ file: string; message:
  * prints on standard error how many fixes each took. The diagnostics that
  * follow are those of the fixed text.
  */
-function applySafeFixes(workspace: RulesWorkspace, texts: Map<string, TextDocument>, unreadable: Array<{ file: string; message: string }>): void {
+function applySafeFixes(workspace: RulesWorkspace, texts: Map<string, TextDocument>, unreadable: Array<{ file: string; message: string }>, skip: ReadonlyMap<string, unknown>): void {
   for (const [uri, before] of texts) {
+    if (skip.has(uri)) continue;
     const applied = fixAll(workspace, uri);
     if (applied === 0) continue;
     const text = workspace.getDocument(uri)!.text;
@@ -185,31 +206,41 @@ function applySafeFixes(workspace: RulesWorkspace, texts: Map<string, TextDocume
 export function lintPaths(options: Omit<LintOptions, 'format'>): CliDiagnostic[] {
   const unreadable: Array<{ file: string; message: string }> = [];
   const files = expandPaths(options.paths, unreadable);
-  const { useDefaultRules, engineVersion, plugins, severityOverrides } = options;
+  const { useDefaultRules, engineVersion, plugins, severityOverrides, limits } = options;
   const workspace = new RulesWorkspace({
     useDefaultRules,
     ...(engineVersion !== undefined ? { engineVersion } : {}),
     ...(plugins !== undefined ? { plugins } : {}),
     ...(severityOverrides !== undefined ? { severityOverrides } : {}),
+    ...(limits !== undefined ? { limits } : {}),
   });
   const texts = new Map<string, TextDocument>();
+  const invalidUtf8 = new Map<string, number>();
   for (const file of files) {
     const uri = resolve(file);
     if (texts.has(uri)) continue;
     try {
-      const text = readRulesFile(file);
+      const { text, invalidUtf8At } = readRulesFileChecked(file);
       texts.set(uri, TextDocument.create(uri, 'falco-rules', 0, text));
       workspace.setFile(uri, text);
+      if (invalidUtf8At !== undefined) invalidUtf8.set(uri, invalidUtf8At);
     } catch (error) {
       unreadable.push({ file, message: describeReadError(file, error) });
     }
   }
 
-  if (options.fix) applySafeFixes(workspace, texts, unreadable);
+  // Writing a file back would replace its invalid bytes with U+FFFD, so such files are left as they are.
+  if (options.fix) applySafeFixes(workspace, texts, unreadable, invalidUtf8);
 
   const results: CliDiagnostic[] = unreadable.map((u) => ({ file: u.file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'LOAD_ERR_FILE_READ', message: u.message }));
   for (const [uri, textDocument] of texts) {
     const display = relative(process.cwd(), uri) || uri;
+    const invalidAt = invalidUtf8.get(uri);
+    if (invalidAt !== undefined) {
+      const start = textDocument.positionAt(invalidAt);
+      const message = `${invalidUtf8Message(display)}${options.fix ? ' --fix left this file unchanged.' : ''}`;
+      results.push({ file: display, line: start.line + 1, column: start.character + 1, endLine: start.line + 1, endColumn: start.character + 2, severity: 'warning', code: 'invalid-utf8', message });
+    }
     let diagnostics: Diagnostic[];
     try {
       diagnostics = workspace.diagnostics(uri);

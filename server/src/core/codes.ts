@@ -281,6 +281,16 @@ const OUR_CODES: Record<string, DiagnosticCodeInfo> = {
     description: "The rule's name or description cites a PCI DSS requirement that none of its 'PCI_DSS_<id>' tags names. Add the tag, or correct the citation.",
     severity: 'info',
   },
+  'limit-exceeded': {
+    title: 'Input over a checker limit',
+    description: "A file, a condition or an item's nesting is larger than the checker reads (the falco.limits settings, or the CLI's --max-* options). The rest of the file is still checked; raise the limit to check this part too.",
+    severity: 'warning',
+  },
+  'invalid-utf8': {
+    title: 'Invalid UTF-8 in a rules file',
+    description: 'The file holds bytes that are not valid UTF-8; the checker reads them as replacement characters and still checks the file. Falco reads the bytes as they are, so save the file as UTF-8.',
+    severity: 'warning',
+  },
   'rule-test-yaml': {
     title: 'Invalid YAML in a rule test file',
     description: 'A rule test file (*.falco-tests.yaml) is not valid YAML, so its cases cannot be read.',

@@ -12,6 +12,8 @@
 export type { Diagnostic, DiagnosticData, Severity, Span } from './types';
 export { RulesWorkspace, DEFAULT_RULES_URI } from './workspace';
 export type { WorkspaceOptions } from './workspace';
+export { DEFAULT_LIMITS, LIMIT_EXCEEDED_CODE, resolveLimits } from './limits';
+export type { Limits } from './limits';
 export { doComplete } from './features/completion';
 export type { CompletionCandidate, CandidateKind } from './features/completion';
 export { doHover } from './features/hover';

@@ -10,6 +10,7 @@ import { indexRulesDocument } from './document/lazy';
 import { Program } from './analysis/program';
 import { compareStrings } from './util/compare';
 import type { PluginSpec } from './analysis/environment';
+import type { Limits } from './limits';
 import defaultRules from './default-rules/falco_rules.json';
 
 export interface WorkspaceOptions {
@@ -37,6 +38,8 @@ export interface WorkspaceOptions {
   baseRules?: Array<{ uri: string; text: string }>;
   /** Severity per diagnostic code; `off` drops the code's diagnostics. */
   severityOverrides?: Record<string, Severity | 'off'>;
+  /** Limits on the input the core reads; see limits.ts for each default. Not applied to the bundled rules. */
+  limits?: Partial<Limits>;
 }
 
 /** URI under which the bundled default ruleset is loaded. */
@@ -60,15 +63,20 @@ export class RulesWorkspace {
 
   setOptions(options: WorkspaceOptions): void {
     if (JSON.stringify(options) === JSON.stringify(this.options)) return;
+    const limitsChanged = JSON.stringify(options.limits) !== JSON.stringify(this.options.limits);
     this.options = { ...options };
     this.program = undefined;
+    if (!limitsChanged) return;
+    // Limits decide what a document reads, so every document is read again.
+    for (const [uri, document] of this.documents) this.documents.set(uri, document.indexed ? indexRulesDocument(uri, document.text, options.limits) : parseRulesDocument(uri, document.text, undefined, options.limits));
+    this.baseDocuments.clear();
   }
 
   /** Adds or replaces a file. Files load in the order they were first added. */
   setFile(uri: string, text: string): RulesDocument {
     const existing = this.documents.get(uri);
     if (existing && existing.text === text && !existing.indexed) return existing;
-    const document = parseRulesDocument(uri, text, existing);
+    const document = parseRulesDocument(uri, text, existing, this.options.limits);
     this.documents.set(uri, document);
     this.program = undefined;
     return document;
@@ -84,7 +92,7 @@ export class RulesWorkspace {
   indexFile(uri: string, text: string): RulesDocument {
     const existing = this.documents.get(uri);
     if (existing && existing.text === text) return existing;
-    const document = indexRulesDocument(uri, text);
+    const document = indexRulesDocument(uri, text, this.options.limits);
     this.documents.set(uri, document);
     this.program = undefined;
     return document;
@@ -147,7 +155,7 @@ export class RulesWorkspace {
   private baseDocument(uri: string, text: string): RulesDocument {
     const cached = this.baseDocuments.get(uri);
     if (cached && cached.text === text) return cached;
-    const document = parseRulesDocument(uri, text);
+    const document = parseRulesDocument(uri, text, undefined, this.options.limits);
     this.baseDocuments.set(uri, document);
     return document;
   }

@@ -5,7 +5,8 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Severity, WorkspaceOptions } from '../core';
+import { resolveLimits } from '../core';
+import type { Limits, Severity, WorkspaceOptions } from '../core';
 import { parseVersion } from '../core/analysis/environment';
 
 export type BaseRuleset = 'bundled' | 'none' | 'files';
@@ -25,6 +26,8 @@ export interface ServerSettings {
   severity: Record<string, Severity | 'off'>;
   /** `falco.trace.server`: the client traces the protocol, and the server logs each request it handles with its duration. */
   trace: TraceLevel;
+  /** `falco.limits.*`: limits on the input the server analyses, each defaulted as in the core's DEFAULT_LIMITS. */
+  limits: Limits;
 }
 
 export type TraceLevel = 'off' | 'messages' | 'verbose';
@@ -51,6 +54,7 @@ export function normalizeSettings(raw: Record<string, unknown> | null | undefine
     loadOrder: strings(raw?.loadOrder),
     severity,
     trace: readTrace(raw?.trace),
+    limits: resolveLimits(raw?.limits && typeof raw.limits === 'object' ? (raw.limits as Partial<Limits>) : undefined),
   };
 }
 
@@ -91,5 +95,6 @@ export function toWorkspaceOptions(settings: ServerSettings, rootUri: string | u
   // Without an explicit order, files load sorted by path.
   options.loadOrder = settings.loadOrder.map((entry) => toFileUri(entry, rootUri));
   if (Object.keys(settings.severity).length) options.severityOverrides = settings.severity;
+  options.limits = settings.limits;
   return options;
 }

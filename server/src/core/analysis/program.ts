@@ -67,6 +67,9 @@ export class Program {
   private readonly macroExprCache = new Map<RulesItem, Expr | undefined>();
   private readonly listItemCache = new Map<string, readonly string[] | undefined>();
   private listsWarmed = false;
+  private readonly namesCache = new Map<string, readonly string[]>();
+  /** Nested-list items that expansion may still copy, over all lists; see MAX_EXPANDED_LIST_ITEMS. */
+  private listExpansionBudget = 10 * MAX_EXPANDED_LIST_ITEMS;
   private readonly diagnosticsCache = new Map<string, Diagnostic[]>();
   private usage: { macrosUsedByRules: Set<string>; referencedMacros: Set<string>; referencedLists: Set<string> } | undefined;
 
@@ -101,12 +104,20 @@ export class Program {
     return this.definitions.get(`${kind}:${name}`) ?? [];
   }
 
-  /** Names of all macros or lists loaded up to and including file `fileIndex`. */
-  namesOf(kind: Definition['kind'], fileIndex = this.files.length - 1): string[] {
+  /**
+   * Names of all macros or lists loaded up to and including file `fileIndex`,
+   * computed once per program. The array is frozen, so that `suggest` can
+   * reuse its results for it.
+   */
+  namesOf(kind: Definition['kind'], fileIndex = this.files.length - 1): readonly string[] {
+    const cacheKey = `${kind}:${fileIndex}`;
+    const cached = this.namesCache.get(cacheKey);
+    if (cached) return cached;
     const names: string[] = [];
     for (const [key, defs] of this.definitions) {
       if (key.startsWith(`${kind}:`) && defs.some((d) => d.fileIndex <= fileIndex)) names.push(defs[0]!.name);
     }
+    this.namesCache.set(cacheKey, Object.freeze(names));
     return names;
   }
 
@@ -351,10 +362,14 @@ export class Program {
       const expanded: string[] = [];
       for (const value of values) {
         const nested = value !== name ? this.definitionsOf('list', value).filter((d) => d.order < def.order) : [];
-        if (nested.length) expanded.push(...(this.listItems(value, nested[nested.length - 1]!.fileIndex) ?? []));
-        else expanded.push(unquoteListItem(value));
+        if (nested.length && this.listExpansionBudget > 0) {
+          const before = expanded.length;
+          appendUpTo(expanded, this.listItems(value, nested[nested.length - 1]!.fileIndex) ?? [], MAX_EXPANDED_LIST_ITEMS);
+          this.listExpansionBudget -= expanded.length - before;
+        }
+        else if (expanded.length < MAX_EXPANDED_LIST_ITEMS) expanded.push(unquoteListItem(value));
       }
-      items = def.isUpdate && isAppendOrOverrideAppend(def.item, 'items') ? items.concat(expanded) : expanded;
+      items = def.isUpdate && isAppendOrOverrideAppend(def.item, 'items') ? appendUpTo([...items], expanded, MAX_EXPANDED_LIST_ITEMS) : expanded;
     }
     this.listItemCache.set(key, items);
     return items;
@@ -687,4 +702,24 @@ function reportSyntaxOnly(map: ScalarMap, problems: Diagnostic[]): Partial<Condi
     problems.push({ span: toDocumentSpan(map, error.span), severity: 'warning', code: 'LOAD_ERR_COMPILE_CONDITION', message: `${error.message} (Falco skips rules of unknown sources, so this does not fail the file.)` });
   }
   return {};
+}
+
+/**
+ * Items kept when a list expands its nested lists. Lists that name another
+ * list twice double at each level (a billion-laughs file), so a chain of 40
+ * such lists would need 2^40 items. Past this count in one list, or ten
+ * times it over all lists of a program, nested lists are no longer expanded.
+ *
+ * NOTE: a list cut short this way gets no diagnostic, and checks that read
+ * its items see only the first ones.
+ */
+const MAX_EXPANDED_LIST_ITEMS = 100_000;
+
+/** Appends `items` to `target` until it contains `max` items, and returns `target`. */
+function appendUpTo(target: string[], items: readonly string[], max: number): string[] {
+  for (const item of items) {
+    if (target.length >= max) break;
+    target.push(item);
+  }
+  return target;
 }

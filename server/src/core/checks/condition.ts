@@ -28,7 +28,7 @@ export interface ConditionScope {
   macroExpr(name: string): Expr | undefined;
   listItems(name: string): readonly string[] | undefined;
   /** Names of the macros visible here, for suggestions. */
-  macroNames(): string[];
+  macroNames(): readonly string[];
   /** Whether the plugin that provides a field is loaded; its fields do not exist otherwise. */
   pluginLoaded(plugin: string): boolean;
   /** For macros: whether a rule uses the macro, which makes Falco compile its fields. */

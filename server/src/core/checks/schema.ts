@@ -196,7 +196,7 @@ function analyse(document: RulesDocument): AnalysedDocument['result'] {
 }
 
 function runSchema(document: RulesDocument, wholeFile = false): AnalysedDocument['result'] {
-  if (document.problems.some((p) => p.code === 'LOAD_ERR_YAML_PARSE')) return { valid: true, warnings: [] };
+  if (document.tooLarge || document.problems.some((p) => p.code === 'LOAD_ERR_YAML_PARSE')) return { valid: true, warnings: [] };
   if (!wholeFile && isOneItemSequence(document)) return runSchemaOnItems(document);
   const documents = Array.from(parseAllDocuments(document.text, { uniqueKeys: false }));
   if (documents.some((d) => d.errors.length > 0)) return { valid: true, warnings: [] };

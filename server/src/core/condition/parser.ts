@@ -96,8 +96,39 @@ const MESSAGES = {
  * errors, with libs' wording, are in `errors`.
  */
 export function parseCondition(text: string): ConditionParseResult {
-  return new ConditionParser(text, MAX_CONDITION_DEPTH).parse();
+  const cached = recentParses.get(text);
+  if (cached) return cached;
+  const result = new ConditionParser(text, MAX_CONDITION_DEPTH).parse();
+  if (result.errors.length > MAX_REPORTED_ERRORS) result.errors = result.errors.slice(0, MAX_REPORTED_ERRORS);
+  if (text.length > RECENT_PARSES_MAX_LENGTH) return result;
+  while (recentParses.size >= RECENT_PARSES_MAX || (recentParses.size > 0 && recentParsesLength + text.length > RECENT_PARSES_MAX_LENGTH)) {
+    const oldest = recentParses.keys().next().value!;
+    recentParses.delete(oldest);
+    recentParsesLength -= oldest.length;
+  }
+  recentParses.set(text, result);
+  recentParsesLength += text.length;
+  return result;
 }
+
+/**
+ * Syntax errors kept per condition. Falco reports only the first. Past a
+ * hundred, more errors (from a pasted run of `)`, say) would flood the
+ * editor and slow down every quick-fix lookup.
+ */
+export const MAX_REPORTED_ERRORS = 100;
+
+/**
+ * The last parse results by text. Checks, fixers and features parse the same
+ * condition again and again (once per diagnostic when quick-fixes are
+ * collected), which made fix-all quadratic in the number of errors. Results
+ * are shared, so callers must not modify them; nothing outside the parser does.
+ */
+const recentParses = new Map<string, ConditionParseResult>();
+const RECENT_PARSES_MAX = 32;
+/** Total length of the cached texts, in characters, so that huge conditions cannot pin much memory. */
+const RECENT_PARSES_MAX_LENGTH = 256 * 1024;
+let recentParsesLength = 0;
 
 /**
  * Splits a condition into tokens, classified by the grammar position they
@@ -1012,11 +1043,19 @@ class ConditionParser {
   }
 }
 
-/** Wraps `operand` in one `not` per keyword, the first keyword outermost. */
+/**
+ * Wraps `operand` in one `not` per keyword, the first keyword outermost. A
+ * run of more than two keeps only its parity, as libs toggles a run into at
+ * most one `not`: the first keyword, plus the last when the count is even.
+ * A tree as deep as the run is long would exhaust the stack of every
+ * recursive walk over it.
+ */
 function wrapInNots(operand: Expr, keywords: Span[]): Expr {
+  let kept = keywords;
+  if (keywords.length > 2) kept = keywords.length % 2 === 1 ? [keywords[0]!] : [keywords[0]!, keywords[keywords.length - 1]!];
   let result = operand;
-  for (let i = keywords.length - 1; i >= 0; i--) {
-    const not: NotExpr = { kind: 'not', operand: result, keywordSpan: keywords[i], span: { start: keywords[i].start, end: result.span.end } };
+  for (let i = kept.length - 1; i >= 0; i--) {
+    const not: NotExpr = { kind: 'not', operand: result, keywordSpan: kept[i]!, span: { start: kept[i]!.start, end: result.span.end } };
     result = not;
   }
   return result;

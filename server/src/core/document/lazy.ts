@@ -16,14 +16,23 @@ import { splitIntoChunks } from './chunks';
 import { chunkReader, ITEM_KINDS } from './model';
 import type { ItemEntry, ItemKind, ItemSummary, RulesDocument, RulesItem } from './model';
 import type { ScalarMap } from '../yaml/scalar-map';
+import { fileSizeDiagnostic, resolveLimits } from '../limits';
+import type { Limits } from '../limits';
 
 /** How many parsed items of indexed files stay in memory. */
 const PARSED_ITEMS_KEPT = 2000;
 
-/** Reads a rules file for the index. Never throws. */
-export function indexRulesDocument(uri: string, text: string): RulesDocument {
+/** Reads a rules file for the index. Never throws. A file over the size limit lends nothing. */
+export function indexRulesDocument(uri: string, text: string, limits?: Partial<Limits>): RulesDocument {
   const document: RulesDocument = { uri, text, items: [], problems: [], chunks: [], indexed: true };
-  const readFully = chunkReader(document);
+  const resolved = resolveLimits(limits);
+  const tooLarge = fileSizeDiagnostic(text, resolved);
+  if (tooLarge) {
+    document.problems.push(tooLarge);
+    document.tooLarge = true;
+    return document;
+  }
+  const readFully = chunkReader(document, undefined, resolved);
   for (const chunk of splitIntoChunks(text)) {
     if (chunk.kind === 'trivia') continue;
     const facts = chunk.kind === 'item' ? scanItem(text, chunk) : undefined;

@@ -13,6 +13,8 @@ import type { Node as YamlNode, YAMLMap } from 'yaml';
 import type { Diagnostic, Span } from '../types';
 import { Chunk, splitIntoChunks } from './chunks';
 import { mapScalar, ScalarMap } from '../yaml/scalar-map';
+import { conditionLengthDiagnostic, fileSizeDiagnostic, findExcessiveNesting, nestingDiagnostic, resolveLimits } from '../limits';
+import type { Limits } from '../limits';
 
 /** What the program needs of an item of an indexed file: whether it changes an earlier definition, and the words that may name macros and lists. */
 export interface ItemSummary {
@@ -76,6 +78,8 @@ export interface RulesDocument {
   chunks: ReadChunk[];
   /** True for a file read for the index only (see lazy.ts): its items parse on demand and its problems are not read. */
   indexed?: boolean;
+  /** True when the file is over the size limit: it was not read, so it has no items and one problem. */
+  tooLarge?: boolean;
 }
 
 /** A chunk of a file with the parse of its text. */
@@ -112,13 +116,24 @@ const KEY_AT_COLUMN0 = /^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:/;
 
 /**
  * Reads a rules file. Never throws. Chunks whose text is unchanged since
- * `previous` (an earlier version of the same file) reuse its parse.
+ * `previous` (an earlier version of the same file) reuse its parse. Input
+ * over `limits` (see limits.ts) gets one diagnostic: a file over the size
+ * limit and an item nested too deeply are not read, and an item whose
+ * condition is too long is marked as having syntax errors, so that the
+ * checks skip it.
  */
-export function parseRulesDocument(uri: string, text: string, previous?: RulesDocument): RulesDocument {
+export function parseRulesDocument(uri: string, text: string, previous?: RulesDocument, limits?: Partial<Limits>): RulesDocument {
   const document: RulesDocument = { uri, text, items: [], problems: [], chunks: [] };
+  const resolved = resolveLimits(limits);
+  const tooLarge = fileSizeDiagnostic(text, resolved);
+  if (tooLarge) {
+    document.problems.push(tooLarge);
+    document.tooLarge = true;
+    return document;
+  }
   const reusable = new Map<string, Segment>();
   for (const chunk of previous?.chunks ?? []) reusable.set(`${chunk.kind}:${chunk.segment.text}`, chunk.segment);
-  const reader = chunkReader(document, reusable);
+  const reader = chunkReader(document, reusable, resolved);
   for (const chunk of splitIntoChunks(text)) reader(chunk);
   return document;
 }
@@ -128,16 +143,21 @@ export function parseRulesDocument(uri: string, text: string, previous?: RulesDo
  * and problems to `document`, reusing a parse from `reusable` when the chunk's
  * text has one. Never throws.
  */
-export function chunkReader(document: RulesDocument, reusable?: ReadonlyMap<string, Segment>): (chunk: Chunk) => void {
+export function chunkReader(document: RulesDocument, reusable?: ReadonlyMap<string, Segment>, limits: Limits = resolveLimits(undefined)): (chunk: Chunk) => void {
   const reportedShape = new Set<number>();
   const { text } = document;
   return (chunk) => {
     if (chunk.kind === 'trivia') return;
+    const tooDeep = findExcessiveNesting(text, chunk.start, chunk.end, limits.maxNestingDepth);
+    if (tooDeep !== -1) {
+      document.problems.push(nestingDiagnostic(text, tooDeep, limits));
+      return;
+    }
     try {
       const chunkText = text.slice(chunk.start, chunk.end);
       const segment = reusable?.get(`${chunk.kind}:${chunkText}`) ?? parseSegment(chunkText, chunk.kind);
       document.chunks.push({ ...chunk, segment });
-      readChunk(document, chunk, segment, reportedShape);
+      readChunk(document, chunk, segment, reportedShape, limits);
     } catch (error) {
       // A YAML input that the parser or our reader did not foresee: keep the other items.
       document.problems.push({
@@ -163,7 +183,7 @@ export function parseSegment(text: string, kind: Chunk['kind']): Segment {
   return { text, kind, source, toText: repaired?.toText ?? ((o) => o), yaml, ...(repaired ? { outdented: repaired.outdented } : {}) };
 }
 
-function readChunk(document: RulesDocument, chunk: Chunk, segment: Segment, reportedShape: Set<number>): void {
+function readChunk(document: RulesDocument, chunk: Chunk, segment: Segment, reportedShape: Set<number>, limits: Limits): void {
   const parsed: ParsedChunk = { source: segment.source, toDocument: (o) => chunk.start + segment.toText(o) };
   if (segment.outdented) {
     const { key, offset, kind, keyColumn } = segment.outdented;
@@ -219,7 +239,15 @@ function readChunk(document: RulesDocument, chunk: Chunk, segment: Segment, repo
       continue;
     }
     const hasSyntaxErrors = errorSpans.some((error) => error.start <= rawSpan.end && error.end >= rawSpan.start);
-    document.items.push(buildItem(document, node, parsed, chunk, hasSyntaxErrors, yamlDocument));
+    const item = buildItem(document, node, parsed, chunk, hasSyntaxErrors, yamlDocument);
+    const condition = item.get('condition');
+    const tooLong = condition && conditionLengthDiagnostic(condition.keySpan, condition.valueSpan.end - condition.valueSpan.start, limits);
+    if (tooLong) {
+      // Checks skip items marked as unreadable, so the condition is never parsed by them.
+      document.problems.push(tooLong);
+      item.hasSyntaxErrors = true;
+    }
+    document.items.push(item);
   }
 }
 

@@ -204,7 +204,9 @@ function testedFields(expr: Expr, scope: ConditionScope): Set<string> {
     if (node.kind === 'field') fields.add(node.name);
     else for (const arg of node.args) if (arg.kind === 'field' || arg.kind === 'transformer') addField(arg);
   };
-  const visit = (root: Expr) => {
+  // Macros go on a work list rather than being walked recursively, because a chain of thousands of macros would exhaust the stack.
+  const pending: Expr[] = [expr];
+  for (let root = pending.pop(); root; root = pending.pop()) {
     pathTo(root, (node) => {
       if (node.kind === 'check') {
         addField(node.left);
@@ -212,12 +214,11 @@ function testedFields(expr: Expr, scope: ConditionScope): Set<string> {
       } else if (node.kind === 'identifier' && !expanded.has(node.name) && scope.macroState(node.name)?.state === 'visible') {
         expanded.add(node.name);
         const macro = scope.macroExpr(node.name);
-        if (macro) visit(macro);
+        if (macro) pending.push(macro);
       }
       return false;
     });
-  };
-  visit(expr);
+  }
   return fields;
 }
 

@@ -29,6 +29,21 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
  * least 1), or when one of the two starts with the other.
  */
 export function suggest(word: string, candidates: Iterable<string>, max = 3): string[] {
+  // A frozen array cannot change, so its results can be reused: a file that uses one undefined macro in a thousand rules computes them once.
+  const memo = Array.isArray(candidates) && Object.isFrozen(candidates) ? (frozenMemo.get(candidates) ?? new Map<string, string[]>()) : undefined;
+  if (memo) frozenMemo.set(candidates as readonly string[], memo);
+  const memoKey = `${max}:${word}`;
+  const remembered = memo?.get(memoKey);
+  if (remembered) return [...remembered];
+  const result = computeSuggestions(word, candidates, max);
+  memo?.set(memoKey, result);
+  return [...result];
+}
+
+/** Suggestions per frozen candidate array, then per `max:word`. */
+const frozenMemo = new WeakMap<readonly string[], Map<string, string[]>>();
+
+function computeSuggestions(word: string, candidates: Iterable<string>, max: number): string[] {
   const lower = word.toLowerCase();
   const limit = Math.max(1, Math.floor(lower.length / 3));
   const scored: Array<{ candidate: string; score: number }> = [];

@@ -28,8 +28,8 @@ function toLspAction(context: ServerContext, document: TextDocument, action: Cod
 export const codeActionsFeature: ServerFeature = {
   capabilities: { codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] } },
   register(context) {
-    context.connection.onCodeAction((params) =>
-      withDocument<LspCodeAction[]>(context, 'codeAction', params.textDocument.uri, [], (document) => {
+    context.connection.onCodeAction((params, token) =>
+      withDocument<LspCodeAction[]>(context, 'codeAction', { ...params, token }, [], (document) => {
         const only = params.context.only;
         const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
         const actions: LspCodeAction[] = [];
@@ -37,7 +37,8 @@ export const codeActionsFeature: ServerFeature = {
           const span = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
           actions.push(...getCodeActions(context.workspace, document.uri, span).map((action) => toLspAction(context, document, action)));
         }
-        if (wants(CodeActionKind.SourceFixAll)) {
+        // Fix-all re-checks the file once per round, so a cancelled request skips it.
+        if (wants(CodeActionKind.SourceFixAll) && !token.isCancellationRequested) {
           const fixed = fixAllText(context.workspace, document.uri);
           if (fixed && fixed.applied > 0) {
             const whole = { start: document.positionAt(0), end: document.positionAt(document.getText().length) };

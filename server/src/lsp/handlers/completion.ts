@@ -6,8 +6,8 @@ import { ServerFeature, withDocument } from '../context';
 export const completionFeature: ServerFeature = {
   capabilities: { completionProvider: { triggerCharacters: ['.', '%', ' ', '(', ',', '['] } },
   register(context) {
-    context.connection.onCompletion((params) =>
-      withDocument(context, 'completion', params.textDocument.uri, [], (document) => {
+    context.connection.onCompletion((params, token) =>
+      withDocument(context, 'completion', { ...params, token }, [], (document) => {
         // LSP: a client that does not declare snippet support gets plain text.
         const snippetSupport = context.clientCapabilities().textDocument?.completion?.completionItem?.snippetSupport === true;
         return doComplete(context.workspace, document.uri, document.offsetAt(params.position)).map((candidate) => toLspCompletionItem(document, candidate, snippetSupport));

@@ -6,8 +6,8 @@ import { ServerFeature, withDocument } from '../context';
 export const hoverFeature: ServerFeature = {
   capabilities: { hoverProvider: true },
   register(context) {
-    context.connection.onHover((params) =>
-      withDocument<Hover | null>(context, 'hover', params.textDocument.uri, null, (document) => {
+    context.connection.onHover((params, token) =>
+      withDocument<Hover | null>(context, 'hover', { ...params, token }, null, (document) => {
         const hover = doHover(context.workspace, document.uri, document.offsetAt(params.position));
         if (!hover) return null;
         return {

@@ -25,23 +25,23 @@ export const navigationFeature: ServerFeature = {
   register(context) {
     const { connection, workspace } = context;
 
-    connection.onDefinition((params) =>
-      withDocument<Location[]>(context, 'definition', params.textDocument.uri, [], (document) => {
+    connection.onDefinition((params, token) =>
+      withDocument<Location[]>(context, 'definition', { ...params, token }, [], (document) => {
         syncOpenDocuments(context);
         return toLocations(new WorkspacePositions(context), findDefinition(workspace, document.uri, document.offsetAt(params.position)));
       }),
     );
 
-    connection.onReferences((params) =>
-      withDocument<Location[]>(context, 'references', params.textDocument.uri, [], (document) => {
+    connection.onReferences((params, token) =>
+      withDocument<Location[]>(context, 'references', { ...params, token }, [], (document) => {
         syncOpenDocuments(context);
         const references = findReferences(workspace, document.uri, document.offsetAt(params.position), params.context.includeDeclaration);
         return toLocations(new WorkspacePositions(context), references);
       }),
     );
 
-    connection.onDocumentHighlight((params) =>
-      withDocument<DocumentHighlight[]>(context, 'documentHighlight', params.textDocument.uri, [], (document) =>
+    connection.onDocumentHighlight((params, token) =>
+      withDocument<DocumentHighlight[]>(context, 'documentHighlight', { ...params, token }, [], (document) =>
         documentHighlights(workspace, document.uri, document.offsetAt(params.position)).map((highlight) => ({
           range: { start: document.positionAt(highlight.span.start), end: document.positionAt(highlight.span.end) },
           kind: highlight.kind === 'write' ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
@@ -49,8 +49,8 @@ export const navigationFeature: ServerFeature = {
       ),
     );
 
-    connection.onPrepareRename((params) =>
-      withDocument<{ range: Range; placeholder: string } | ResponseError | null>(context, 'prepareRename', params.textDocument.uri, null, (document) => {
+    connection.onPrepareRename((params, token) =>
+      withDocument<{ range: Range; placeholder: string } | ResponseError | null>(context, 'prepareRename', { ...params, token }, null, (document) => {
         syncOpenDocuments(context);
         const result = prepareRename(workspace, document.uri, document.offsetAt(params.position));
         if (!result) return null;
@@ -59,8 +59,8 @@ export const navigationFeature: ServerFeature = {
       }),
     );
 
-    connection.onRenameRequest((params) =>
-      withDocument<WorkspaceEdit | ResponseError | null>(context, 'rename', params.textDocument.uri, null, (document) => {
+    connection.onRenameRequest((params, token) =>
+      withDocument<WorkspaceEdit | ResponseError | null>(context, 'rename', { ...params, token }, null, (document) => {
         syncOpenDocuments(context);
         const result = rename(workspace, document.uri, document.offsetAt(params.position), params.newName);
         if ('error' in result) return new ResponseError(LSPErrorCodes.RequestFailed, result.error);

@@ -43,11 +43,11 @@ export const semanticTokensFeature: ServerFeature = {
   capabilities: { semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true } },
   register(context) {
     const empty: SemanticTokens = { data: [] };
-    context.connection.languages.semanticTokens.on((params) =>
-      withDocument(context, 'semanticTokens/full', params.textDocument.uri, empty, (document) => encode(document, getSemanticTokens(context.workspace, document.uri))),
+    context.connection.languages.semanticTokens.on((params, token) =>
+      withDocument(context, 'semanticTokens/full', { ...params, token }, empty, (document) => encode(document, getSemanticTokens(context.workspace, document.uri))),
     );
-    context.connection.languages.semanticTokens.onRange((params) =>
-      withDocument(context, 'semanticTokens/range', params.textDocument.uri, empty, (document) => {
+    context.connection.languages.semanticTokens.onRange((params, token) =>
+      withDocument(context, 'semanticTokens/range', { ...params, token }, empty, (document) => {
         const range: Span = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
         return encode(document, getSemanticTokens(context.workspace, document.uri, range));
       }),

@@ -32,15 +32,16 @@ export const symbolsFeature: ServerFeature = {
   register(context) {
     const { connection, workspace } = context;
 
-    connection.onDocumentSymbol((params) =>
-      withDocument<DocumentSymbol[]>(context, 'documentSymbol', params.textDocument.uri, [], (document) => {
+    connection.onDocumentSymbol((params, token) =>
+      withDocument<DocumentSymbol[]>(context, 'documentSymbol', { ...params, token }, [], (document) => {
         const rulesDocument = workspace.getDocument(document.uri);
         return rulesDocument ? documentSymbols(rulesDocument).map((symbol) => toDocumentSymbol(document, symbol)) : [];
       }),
     );
 
-    connection.onWorkspaceSymbol((params) => {
+    connection.onWorkspaceSymbol((params, token) => {
       try {
+        if (token.isCancellationRequested) return [];
         syncOpenDocuments(context);
         const positions = new WorkspacePositions(context);
         const result: SymbolInformation[] = [];
@@ -56,8 +57,8 @@ export const symbolsFeature: ServerFeature = {
       }
     });
 
-    connection.onFoldingRanges((params) =>
-      withDocument<FoldingRange[]>(context, 'foldingRange', params.textDocument.uri, [], (document) => {
+    connection.onFoldingRanges((params, token) =>
+      withDocument<FoldingRange[]>(context, 'foldingRange', { ...params, token }, [], (document) => {
         const rulesDocument = workspace.getDocument(document.uri);
         if (!rulesDocument) return [];
         const ranges: FoldingRange[] = [];
