@@ -12,6 +12,8 @@ import { join, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const rpc = require('vscode-languageserver-protocol/node');
+// The Node options the VS Code client starts the server with.
+const { execArgv } = require('../server/src/lsp/node-options.json');
 
 function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -76,7 +78,7 @@ export async function benchWorkspaceIndexing({ copies = 200 } = {}) {
     writeFileSync(join(folder, `copy${String(i).padStart(3, '0')}_rules.yaml`), text);
   }
 
-  const child = spawn(process.execPath, ['out/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...execArgv, 'out/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = rpc.createProtocolConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
   const indexed = new Promise((resolveIndexed) => {
     connection.onNotification(rpc.LogMessageNotification.type, (params) => {
@@ -107,7 +109,7 @@ export async function benchLanguageServer({ requests = 300 } = {}) {
   });
   const sandbox = files[2];
 
-  const child = spawn(process.execPath, ['out/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...execArgv, 'out/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = rpc.createProtocolConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
   const waiters = new Map();
   connection.onNotification(rpc.PublishDiagnosticsNotification.type, (params) => waiters.get(params.uri)?.(params));

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { looksLikeFalcoRules } from '../../server/src/core/detect';
+import nodeOptions from '../../server/src/lsp/node-options.json';
 import { register as registerWalkthrough } from './walkthrough';
 import * as coverage from './coverage';
 import * as pciTemplates from './pci-templates';
@@ -19,8 +20,8 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath(path.join('out', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: nodeOptions.execArgv } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...nodeOptions.execArgv, '--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: LANGUAGE_ID }, { language: 'falco-tests' }],

@@ -148,14 +148,18 @@ export function chunkReader(document: RulesDocument, reusable?: ReadonlyMap<stri
   const { text } = document;
   return (chunk) => {
     if (chunk.kind === 'trivia') return;
-    const tooDeep = findExcessiveNesting(text, chunk.start, chunk.end, limits.maxNestingDepth);
-    if (tooDeep !== -1) {
-      document.problems.push(nestingDiagnostic(text, tooDeep, limits));
-      return;
-    }
     try {
       const chunkText = text.slice(chunk.start, chunk.end);
-      const segment = reusable?.get(`${chunk.kind}:${chunkText}`) ?? parseSegment(chunkText, chunk.kind);
+      // A reused parse passed the nesting check when it was made.
+      let segment = reusable?.get(`${chunk.kind}:${chunkText}`);
+      if (!segment) {
+        const tooDeep = findExcessiveNesting(text, chunk.start, chunk.end, limits.maxNestingDepth);
+        if (tooDeep !== -1) {
+          document.problems.push(nestingDiagnostic(text, tooDeep, limits));
+          return;
+        }
+        segment = parseSegment(chunkText, chunk.kind);
+      }
       document.chunks.push({ ...chunk, segment });
       readChunk(document, chunk, segment, reportedShape, limits);
     } catch (error) {
