@@ -213,6 +213,8 @@ export function lintPaths(options: Omit<LintOptions, 'format'>): CliDiagnostic[]
     ...(plugins !== undefined ? { plugins } : {}),
     ...(severityOverrides !== undefined ? { severityOverrides } : {}),
     ...(limits !== undefined ? { limits } : {}),
+    // Fixing re-checks the files after each round of edits, which reuses item diagnostics.
+    reuseItemDiagnostics: options.fix === true,
   });
   const texts = new Map<string, TextDocument>();
   const invalidUtf8 = new Map<string, number>();

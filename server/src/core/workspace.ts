@@ -38,6 +38,11 @@ export interface WorkspaceOptions {
   baseRules?: Array<{ uri: string; text: string }>;
   /** Severity per diagnostic code; `off` drops the code's diagnostics. */
   severityOverrides?: Record<string, Severity | 'off'>;
+  /**
+   * Keep each item's diagnostics for later versions of its file (default true).
+   * A one-shot check, such as the CLI's, saves the bookkeeping by turning it off.
+   */
+  reuseItemDiagnostics?: boolean;
   /** Limits on the input the core reads; see limits.ts for each default. Not applied to the bundled rules. */
   limits?: Partial<Limits>;
 }
@@ -127,7 +132,11 @@ export class RulesWorkspace {
         files.unshift(...base.filter((document) => !this.documents.has(document.uri)).map((document) => ({ document, reportDiagnostics: false })));
       }
       const { engineVersion, plugins } = this.options;
-      this.program = new Program(files, { ...(engineVersion !== undefined ? { engineVersion } : {}), ...(plugins !== undefined ? { plugins } : {}) });
+      this.program = new Program(files, {
+        ...(engineVersion !== undefined ? { engineVersion } : {}),
+        ...(plugins !== undefined ? { plugins } : {}),
+        reuseItems: this.options.reuseItemDiagnostics ?? true,
+      });
     }
     return this.program;
   }

@@ -79,7 +79,11 @@ export class Program {
   /** While an item is checked: the cross-item facts its check asked for, with their answers. */
   private recording: Array<[Query, string]> | undefined;
 
-  constructor(files: ProgramFile[], options: EnvironmentOptions = {}) {
+  /** False when no later program will look for this one's item diagnostics (a one-shot check such as the CLI's). */
+  private readonly reuseItems: boolean;
+
+  constructor(files: ProgramFile[], options: EnvironmentOptions & { reuseItems?: boolean } = {}) {
+    this.reuseItems = options.reuseItems ?? true;
     this.files = files;
     this.environment = new LoadEnvironment(options, files.map((f) => f.document));
     this.environmentKey = JSON.stringify([this.environment.engineVersion, this.environment.explicitPlugins, [...this.environment.plugins]]);
@@ -157,6 +161,10 @@ export class Program {
    * every cross-item fact that check asked for still has the same answer.
    */
   private checkItemCached(item: RulesItem, fileIndex: number, problems: Diagnostic[]): void {
+    if (!this.reuseItems) {
+      this.checkItem(item, fileIndex, problems);
+      return;
+    }
     const base = item.elementSpan.start;
     const cached = itemDiagnosticsCache.get(item.key);
     if (cached && cached.environmentKey === this.environmentKey && this.stillHolds(cached.queries, item, fileIndex)) {

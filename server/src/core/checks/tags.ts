@@ -267,6 +267,8 @@ function citingTexts(item: RulesItem): Array<{ key: 'rule' | 'desc'; map: Scalar
   for (const key of ['rule', 'desc'] as const) {
     const node = item.get(key)?.value;
     if (!node || !isScalar(node)) continue;
+    // Most names and descriptions cite nothing; mapping their offsets would be wasted.
+    if (findPciCitations(item.scalarValue(node as Scalar)).length === 0) continue;
     const map = item.scalar(node as Scalar);
     if (map.exact) texts.push({ key, map });
   }
