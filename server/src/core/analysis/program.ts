@@ -71,7 +71,7 @@ export class Program {
   /** Nested-list items that expansion may still copy, over all lists; see MAX_EXPANDED_LIST_ITEMS. */
   private listExpansionBudget = 10 * MAX_EXPANDED_LIST_ITEMS;
   private readonly diagnosticsCache = new Map<string, Diagnostic[]>();
-  private usage: { macrosUsedByRules: Set<string>; referencedMacros: Set<string>; referencedLists: Set<string> } | undefined;
+  private readonly usedByRule = new Map<string, boolean>();
 
   readonly environment: LoadEnvironment;
   /** Identifies the environment, so that cached item diagnostics of another one are not reused. */
@@ -295,7 +295,7 @@ export class Program {
     const source = item.kind === 'rule' ? this.ruleSource(item) : undefined;
     return {
       source,
-      usedByRule: isMacro && item.name !== undefined ? this.computeUsage().macrosUsedByRules.has(item.name) : false,
+      usedByRule: isMacro && item.name !== undefined ? this.macroUsedByRule(item.name) : false,
       macroState: (name) => {
         const defs = this.definitionsOf('macro', name).filter((d) => d.fileIndex <= position.fileIndex);
         const first = defs[0];
@@ -384,19 +384,7 @@ export class Program {
   }
 
   private rawListItems(item: RulesItem): readonly string[] {
-    let values = rawListItemsCache.get(item.key);
-    if (!values) {
-      const node = item.get('items')?.value;
-      const found: string[] = [];
-      if (node && isSeq(node)) {
-        for (const element of node.items) {
-          if (isScalar(element)) found.push(scalarText(item, element as YamlNode) ?? '');
-        }
-      }
-      values = found;
-      rawListItemsCache.set(item.key, values);
-    }
-    return values;
+    return listValues(item);
   }
 
   private checkItemSemantics(item: RulesItem, fileIndex: number, problems: Diagnostic[]): void {
@@ -535,62 +523,118 @@ export class Program {
 
   /** LOAD_UNUSED_MACRO and LOAD_UNUSED_LIST for the items of one file. */
   private checkUnused(document: RulesDocument, fileIndex: number, problems: Diagnostic[]): void {
-    const usage = this.computeUsage();
     for (const item of document.items) {
       if (item.name === undefined || item.hasSyntaxErrors) continue;
-      if (item.kind === 'macro' && !usage.referencedMacros.has(item.name) && !item.get('override') && !isAppendItem(item)) {
+      if (item.kind === 'macro' && !this.macroReferenced(item.name) && !item.get('override') && !isAppendItem(item)) {
         problems.push({ span: item.nameSpan!, severity: 'warning', code: 'LOAD_UNUSED_MACRO', message: `Macro '${item.name}' is not referred to by any rule or macro.` });
-      } else if (item.kind === 'list' && !usage.referencedLists.has(item.name) && !item.get('override') && !isAppendItem(item)) {
+      } else if (item.kind === 'list' && !this.listReferenced(item.name) && !item.get('override') && !isAppendItem(item)) {
         problems.push({ span: item.nameSpan!, severity: 'warning', code: 'LOAD_UNUSED_LIST', message: `List '${item.name}' is not referred to by any rule, macro or list.` });
       }
     }
     void fileIndex;
   }
 
-  /** Computes which macros and lists any loaded condition refers to. */
-  private computeUsage(): { macrosUsedByRules: Set<string>; referencedMacros: Set<string>; referencedLists: Set<string> } {
-    if (this.usage) return this.usage;
-    const referencedMacros = new Set<string>();
-    const referencedLists = new Set<string>();
-    const macroRefs = new Map<string, Set<string>>();
-    const ruleRefs = new Set<string>();
-    const listNames = new Set(this.namesOf('list'));
-    const macroNames = new Set(this.namesOf('macro'));
-    this.usage = { macrosUsedByRules: new Set(), referencedMacros, referencedLists };
+  /** True when some loaded rule or macro refers to the macro `name`. */
+  private macroReferenced(name: string): boolean {
+    return this.files.some((file) => usageOf(file.document).conditionWords.has(name));
+  }
 
-    for (const file of this.files) {
-      for (const item of file.document.items) {
-        if (item.kind === 'list') {
-          // An indexed file's list offers the words of its items, which include every plain item.
-          for (const value of item.summary ? item.summary.words : this.rawListItems(item)) if (listNames.has(value) && value !== item.name) referencedLists.add(value);
-        }
-        if (item.kind !== 'rule' && item.kind !== 'macro') continue;
-        for (const word of conditionWords(item)) {
-          if (listNames.has(word)) referencedLists.add(word);
-          if (macroNames.has(word)) {
-            referencedMacros.add(word);
-            if (item.kind === 'rule') ruleRefs.add(word);
-            else if (item.name !== undefined) {
-              const refs = macroRefs.get(item.name) ?? new Set();
-              refs.add(word);
-              macroRefs.set(item.name, refs);
-            }
+  /** True when some loaded rule, macro or other list refers to the list `name`. */
+  private listReferenced(name: string): boolean {
+    return this.files.some((file) => {
+      const usage = usageOf(file.document);
+      return usage.conditionWords.has(name) || usage.listWords.has(name);
+    });
+  }
+
+  /**
+   * True when a rule uses the macro `name`, directly or through other macros.
+   * Searches back from the macro through the macros that refer to it; when no
+   * rule is found, none is found for any macro on the way either.
+   */
+  private macroUsedByRule(name: string): boolean {
+    const known = this.usedByRule.get(name);
+    if (known !== undefined) return known;
+    const usages = this.files.map((file) => usageOf(file.document));
+    const visited = new Set([name]);
+    const pending = [name];
+    while (pending.length) {
+      const current = pending.pop()!;
+      if (usages.some((usage) => usage.ruleWords.has(current))) {
+        this.usedByRule.set(name, true);
+        return true;
+      }
+      for (const usage of usages) {
+        for (const referrer of usage.macroReferrers.get(current) ?? []) {
+          if (!visited.has(referrer)) {
+            visited.add(referrer);
+            pending.push(referrer);
           }
         }
       }
     }
-    const pending = [...ruleRefs];
-    while (pending.length) {
-      const name = pending.pop()!;
-      if (this.usage.macrosUsedByRules.has(name)) continue;
-      this.usage.macrosUsedByRules.add(name);
-      for (const next of macroRefs.get(name) ?? []) pending.push(next);
-    }
-    return this.usage;
+    for (const macro of visited) this.usedByRule.set(macro, false);
+    return false;
   }
 }
 
+/** The names one file's items may refer to, for the unused-macro and unused-list checks. */
+interface DocumentUsage {
+  /** Words of every rule's and macro's condition and exceptions. */
+  conditionWords: Set<string>;
+  /** Words of rules only. */
+  ruleWords: Set<string>;
+  /** Words of list items, except a list's own name. */
+  listWords: Set<string>;
+  /** For each word, the macros whose condition or exceptions use it. */
+  macroReferrers: Map<string, string[]>;
+}
+
+const documentUsages = new WeakMap<RulesDocument, DocumentUsage>();
+
+function usageOf(document: RulesDocument): DocumentUsage {
+  let usage = documentUsages.get(document);
+  if (usage) return usage;
+  usage = { conditionWords: new Set(), ruleWords: new Set(), listWords: new Set(), macroReferrers: new Map() };
+  for (const item of document.items) {
+    if (item.kind === 'list') {
+      // An indexed file's list offers the words of its items, which include every plain item.
+      for (const value of item.summary ? item.summary.words : listValues(item)) if (value !== item.name) usage.listWords.add(value);
+      continue;
+    }
+    if (item.kind !== 'rule' && item.kind !== 'macro') continue;
+    for (const word of conditionWords(item)) {
+      usage.conditionWords.add(word);
+      if (item.kind === 'rule') usage.ruleWords.add(word);
+      else if (item.name !== undefined) {
+        const referrers = usage.macroReferrers.get(word);
+        if (referrers) referrers.push(item.name);
+        else usage.macroReferrers.set(word, [item.name]);
+      }
+    }
+  }
+  documentUsages.set(document, usage);
+  return usage;
+}
+
 const conditionWordsCache = new WeakMap<object, readonly string[]>();
+
+/** The decoded scalar items of a list, as written (nested list names not expanded). */
+function listValues(item: RulesItem): readonly string[] {
+  let values = rawListItemsCache.get(item.key);
+  if (!values) {
+    const node = item.get('items')?.value;
+    const found: string[] = [];
+    if (node && isSeq(node)) {
+      for (const element of node.items) {
+        if (isScalar(element)) found.push(scalarText(item, element as YamlNode) ?? '');
+      }
+    }
+    values = found;
+    rawListItemsCache.set(item.key, values);
+  }
+  return values;
+}
 const rawListItemsCache = new WeakMap<object, readonly string[]>();
 const isUpdateCache = new WeakMap<object, boolean>();
 
