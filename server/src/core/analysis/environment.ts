@@ -156,12 +156,24 @@ function readAlternatives(item: RulesItem, map: YAMLMap): Array<Requirement | un
   return alternatives.items.map((node) => (isMap(node) ? readRequirement(item, node as YAMLMap) : undefined));
 }
 
+const requirementItems = new WeakMap<RulesDocument, RulesItem[]>();
+
+/** The `required_plugin_versions` items of a file, found once per version of the file. */
+function requirementItemsOf(document: RulesDocument): RulesItem[] {
+  let items = requirementItems.get(document);
+  if (!items) {
+    items = document.items.filter((item) => item.kind === 'required_plugin_versions');
+    requirementItems.set(document, items);
+  }
+  return items;
+}
+
 /** Every plugin the documents declare, with the highest version required of it. */
 function declaredPlugins(documents: readonly RulesDocument[]): PluginSpec[] {
   const declared = new Map<string, string>();
   for (const document of documents) {
-    for (const item of document.items) {
-      const entry = item.kind === 'required_plugin_versions' ? item.get('required_plugin_versions') : undefined;
+    for (const item of requirementItemsOf(document)) {
+      const entry = item.get('required_plugin_versions');
       if (!entry?.value || !isSeq(entry.value)) continue;
       for (const element of entry.value.items) {
         if (!isMap(element)) continue;

@@ -63,7 +63,9 @@ function answerList(items: readonly string[] | undefined): string {
 export class Program {
   readonly files: ProgramFile[];
   private readonly definitions = new Map<string, Definition[]>();
-  private readonly itemOrder = new Map<RulesItem, { fileIndex: number; order: number }>();
+  private readonly fileIndexByDocument = new Map<RulesDocument, number>();
+  /** Position in the whole load order of each file's first item. */
+  private readonly fileBase: number[] = [];
   private readonly macroExprCache = new Map<RulesItem, Expr | undefined>();
   private readonly listItemCache = new Map<string, readonly string[] | undefined>();
   private listsWarmed = false;
@@ -87,20 +89,26 @@ export class Program {
     this.files = files;
     this.environment = new LoadEnvironment(options, files.map((f) => f.document));
     this.environmentKey = JSON.stringify([this.environment.engineVersion, this.environment.explicitPlugins, [...this.environment.plugins]]);
-    let order = 0;
+    let base = 0;
     files.forEach((file, fileIndex) => {
-      for (const item of file.document.items) {
-        this.itemOrder.set(item, { fileIndex, order });
-        if ((item.kind === 'macro' || item.kind === 'list' || item.kind === 'rule') && item.name !== undefined) {
-          const key = `${item.kind}:${item.name}`;
-          const list = this.definitions.get(key) ?? [];
-          const isUpdate = isUpdateItem(item);
-          list.push({ kind: item.kind, name: item.name, item, fileIndex, order, isUpdate });
-          this.definitions.set(key, list);
-        }
-        order++;
+      this.fileIndexByDocument.set(file.document, fileIndex);
+      this.fileBase.push(base);
+      for (const entry of definitionEntriesOf(file.document)) {
+        const list = this.definitions.get(entry.key);
+        const definition: Definition = { kind: entry.kind, name: entry.name, item: entry.item, fileIndex, order: base + entry.item.index, isUpdate: entry.isUpdate };
+        if (list) list.push(definition);
+        else this.definitions.set(entry.key, [definition]);
       }
+      base += file.document.items.length;
     });
+  }
+
+  /** Where `item` loads: its file's index and its position in the whole load order; undefined for items of no file of the program. */
+  private positionOf(item: RulesItem): { fileIndex: number; order: number } | undefined {
+    const document = itemDocuments.get(item);
+    const fileIndex = document ? this.fileIndexByDocument.get(document) : undefined;
+    if (fileIndex === undefined || this.files[fileIndex]!.document.items[item.index] !== item) return undefined;
+    return { fileIndex, order: this.fileBase[fileIndex]! + item.index };
   }
 
   /** Returns every definition of `name` of `kind`, in load order. */
@@ -217,7 +225,7 @@ export class Program {
   private definitionsAnswer(item: RulesItem): string {
     if (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') return '';
     if (item.name === undefined) return '';
-    const position = this.itemOrder.get(item)?.order ?? Number.MAX_SAFE_INTEGER;
+    const position = this.positionOf(item)?.order ?? Number.MAX_SAFE_INTEGER;
     return this.definitionsOf(item.kind, item.name)
       .map((d) => `${Math.sign(d.order - position)}:${this.files[d.fileIndex]!.document.text.slice(d.item.elementSpan.start, d.item.elementSpan.end)}`)
       .join('\0');
@@ -229,7 +237,7 @@ export class Program {
    * not computed yet. Empty for an item of no file of the program.
    */
   itemDiagnostics(item: RulesItem): Diagnostic[] {
-    const position = this.itemOrder.get(item);
+    const position = this.positionOf(item);
     if (!position) return [];
     const document = this.files[position.fileIndex]!.document;
     const inside = (diagnostic: Diagnostic) => diagnostic.span.start >= item.elementSpan.start && diagnostic.span.start <= item.elementSpan.end;
@@ -290,7 +298,7 @@ export class Program {
   }
 
   private plainScopeFor(item: RulesItem, fileIndex: number): ConditionScope {
-    const position = this.itemOrder.get(item) ?? { fileIndex, order: Number.MAX_SAFE_INTEGER };
+    const position = this.positionOf(item) ?? { fileIndex, order: Number.MAX_SAFE_INTEGER };
     const isMacro = item.kind === 'macro';
     const source = item.kind === 'rule' ? this.ruleSource(item) : undefined;
     return {
@@ -456,7 +464,7 @@ export class Program {
       }
     }
 
-    const order = this.itemOrder.get(item)?.order ?? Number.MAX_SAFE_INTEGER;
+    const order = this.positionOf(item)?.order ?? Number.MAX_SAFE_INTEGER;
     checkRuleExceptions(item, { condition: scope, sourceLoaded: sourceKnown, earlier: this.definitionsOf('rule', item.name ?? '').filter((d) => d.order < order).map((d) => d.item) }, problems);
 
     const skip = scalarText(item, item.get('skip-if-unknown-filter')?.value);
@@ -468,7 +476,7 @@ export class Program {
   /** A later full definition of a rule must keep the source of the earlier one. */
   private checkRedefinedSource(item: RulesItem, source: string, problems: Diagnostic[]): void {
     if (item.name === undefined || isRuleUpdate(item) || !item.get('condition')) return;
-    const position = this.itemOrder.get(item)!;
+    const position = this.positionOf(item)!;
     const earlier = this.definitionsOf('rule', item.name).find((d) => d.order < position.order && !d.isUpdate && d.item.get('condition'));
     if (!earlier) return;
     const earlierSource = scalarText(earlier.item, earlier.item.get('source')?.value) || 'syscall';
@@ -503,7 +511,7 @@ export class Program {
     const isUpdate = kind === 'rule' ? isRuleUpdate(item) : !!item.get('override') || isAppendItem(item);
     const isEnableOnly = kind === 'rule' && !isUpdate && !item.get('condition') && !item.get('output') && !item.get('desc') && !item.get('priority') && !!item.get('enabled');
     if (!isUpdate && !isEnableOnly) return;
-    const position = this.itemOrder.get(item)!;
+    const position = this.positionOf(item)!;
     const earlier = this.definitionsOf(kind, item.name).some((d) => d.order < position.order && !d.isUpdate);
     if (earlier) return;
     void fileIndex;
@@ -576,6 +584,33 @@ export class Program {
     for (const macro of visited) this.usedByRule.set(macro, false);
     return false;
   }
+}
+
+interface DefinitionEntry {
+  key: string;
+  kind: Definition['kind'];
+  name: string;
+  item: RulesItem;
+  isUpdate: boolean;
+}
+
+/** The file each item belongs to, recorded when its file's definitions are first read. */
+const itemDocuments = new WeakMap<RulesItem, RulesDocument>();
+const definitionEntries = new WeakMap<RulesDocument, DefinitionEntry[]>();
+
+/** The named macros, lists and rules of a file, read once per version of the file. */
+function definitionEntriesOf(document: RulesDocument): DefinitionEntry[] {
+  let entries = definitionEntries.get(document);
+  if (entries) return entries;
+  entries = [];
+  for (const item of document.items) {
+    itemDocuments.set(item, document);
+    if ((item.kind === 'macro' || item.kind === 'list' || item.kind === 'rule') && item.name !== undefined) {
+      entries.push({ key: `${item.kind}:${item.name}`, kind: item.kind, name: item.name, item, isUpdate: isUpdateItem(item) });
+    }
+  }
+  definitionEntries.set(document, entries);
+  return entries;
 }
 
 /** The names one file's items may refer to, for the unused-macro and unused-list checks. */
