@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, ROOT } from '../helpers';
@@ -27,6 +27,26 @@ const SEED = join(FIXTURES, 'cases', 'seed-pci-rules.indented.yaml');
 const AS_WRITTEN = join(FIXTURES, 'cases', 'seed-pci-rules.as-written.yaml');
 
 describe('falco-pci lint', () => {
+  it('refuses a device without reading it', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'falco-cli-device-'));
+    symlinkSync('/dev/zero', join(folder, 'zero_rules.yaml'));
+    const result = run('lint', folder);
+    assert.equal(result.status, 1);
+    assert.match(result.stdout, /zero_rules\.yaml:1:1: error LOAD_ERR_FILE_READ Cannot read '.*zero_rules\.yaml': it is not a regular file/);
+  });
+
+  it('rejects an unknown code in --severity', () => {
+    const result = run('lint', '--severity', 'LOAD_NO_EVTYPE=error', SEED);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /Unknown diagnostic code 'LOAD_NO_EVTYPE' for --severity\. Did you mean 'LOAD_NO_EVTTYPE'\?/);
+  });
+
+  it('stops quietly when the output pipe closes', () => {
+    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" lint "${SEED}" | head -1`], { encoding: 'utf8', cwd: ROOT });
+    assert.equal(result.stdout.split('\n').filter(Boolean).length, 1);
+    assert.doesNotMatch(result.stderr, /EPIPE|Error:/);
+  });
+
   it('prints JSON diagnostics with 1-based exclusive ranges', () => {
     const result = run('lint', '--format', 'json', SEED);
     assert.equal(result.status, 1);

@@ -318,7 +318,7 @@ describe('hostile input', function () {
       const file = join(folder, 'small_rules.yaml');
       writeFileSync(file, rule('r', 'evt.type = openat'));
       const result = run('lint', '--no-default-rules', '--max-file-size', '20', file);
-      assert.equal(result.status, 0);
+      assert.equal(result.status, 1);
       assert.match(result.stdout, /small_rules\.yaml:1:1: warning limit-exceeded This file is 0\.0 MiB \(80 bytes\), over the limit of 0\.0 MiB \(20 bytes\)/);
       assert.equal(run('lint', '--no-default-rules', '--max-file-size=80', file).status, 0);
     });

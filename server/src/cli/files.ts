@@ -2,7 +2,7 @@
  * Reading rules files for the CLI: one wording for every read error, and `-`
  * for standard input.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 const READ_ERROR_REASONS: Record<string, string> = {
   ENOENT: 'no such file or folder',
@@ -10,7 +10,17 @@ const READ_ERROR_REASONS: Record<string, string> = {
   EPERM: 'permission denied',
   EISDIR: 'it is a folder',
   ELOOP: 'too many symbolic links',
+  ENOTREGULAR: 'it is not a regular file (a device, a pipe or a socket)',
 };
+
+/**
+ * Reads a regular file. Devices, pipes and sockets are refused before any
+ * byte is read: /dev/zero never ends, and a pipe can block forever.
+ */
+export function readRegularFile(path: string): Buffer {
+  if (!statSync(path).isFile()) throw Object.assign(new Error(`'${path}' is not a regular file`), { code: 'ENOTREGULAR' });
+  return readFileSync(path);
+}
 
 /** Describes why a file or folder could not be read, the same way for every path. */
 export function describeReadError(path: string, error: unknown): string {
@@ -36,7 +46,7 @@ const lenientUtf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /** Reads a rules file, or standard input for `-`, and returns where its bytes stop being UTF-8. */
 export function readRulesFileChecked(file: string): RulesFileText {
-  const bytes = readFileSync(file === '-' ? 0 : file);
+  const bytes = file === '-' ? readFileSync(0) : readRegularFile(file);
   try {
     return { text: strictUtf8.decode(bytes) };
   } catch {

@@ -22,6 +22,9 @@ import { isRuleTestsFileName } from '../core/rule-tests/format';
 import type { Diagnostic, Severity } from '../core/types';
 import type { PluginSpec } from '../core/analysis/environment';
 import { parseVersion } from '../core/analysis/environment';
+import { DIAGNOSTIC_CODES, describeCode } from '../core/codes';
+import { suggest } from '../core/util/suggest';
+import { LIMIT_EXCEEDED_CODE } from '../core/limits';
 import type { Limits } from '../core/limits';
 
 /** The package version, set by the bundler from package.json. */
@@ -57,18 +60,18 @@ Options:
                         exactly the loaded plugins: unmet required_plugin_versions and fields
                         of other plugins are reported. By default the container plugin and
                         every plugin a checked file declares count as loaded.
-  --max-file-size BYTES skip files larger than this, with one error each (default: 2097152, 2 MiB).
+  --max-file-size BYTES skip files larger than this, with one warning each (default: 2097152, 2 MiB).
   --max-condition-length CHARACTERS
-                        skip items whose condition is longer, with one error each (default: 65536).
+                        skip items whose condition is longer, with one warning each (default: 65536).
   --max-nesting-depth LEVELS
-                        skip items whose YAML lists and maps nest deeper (default: 100).
+                        skip items whose YAML lists and maps nest deeper (default: 100, at most 500).
   -h, --help            print this help.
   --version             print the version.
 
 PATH - reads the rules from standard input. Arguments after -- are paths, even if they start with -.
 
 PATH is a rules file or a folder; a folder contributes its *.yaml and *.yml files, sorted by path.
-Exit status: 0 no error, 1 at least one error, 2 usage error.
+Exit status: 0 no error, 1 at least one error or a file or item skipped over a limit, 2 usage error.
 
 'falco-pci coverage --help' describes the PCI DSS coverage report.`;
 
@@ -127,6 +130,11 @@ function parseArguments(args: string[]): LintOptions | 'help' | 'version' {
       const value = arg.includes('=') && arg.startsWith('--severity=') ? arg.slice('--severity='.length) : rest[++i];
       const match = value === undefined ? null : /^([A-Za-z0-9_-]+)=(error|warning|info|hint|off)$/.exec(value);
       if (!match) throw new UsageError(`Invalid value '${value ?? ''}' for --severity: write CODE=LEVEL with LEVEL one of error, warning, info, hint, off, such as LOAD_NO_EVTTYPE=info.`);
+      if (!describeCode(match[1]!)) {
+        // A misspelled code would silently change nothing, which could turn off a CI gate.
+        const near = suggest(match[1]!, Object.keys(DIAGNOSTIC_CODES), 1);
+        throw new UsageError(`Unknown diagnostic code '${match[1]}' for --severity.${near.length ? ` Did you mean '${near[0]}'?` : ''} The README lists every code.`);
+      }
       options.severityOverrides = { ...options.severityOverrides, [match[1]!]: match[2] as Severity | 'off' };
     } else if (arg === '--plugin' || arg.startsWith('--plugin=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : rest[++i];
@@ -303,9 +311,15 @@ export function main(args: string[]): number {
     const count = (severity: string) => diagnostics.filter((d) => d.severity === severity).length;
     process.stderr.write(`${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s)\n`);
   }
-  return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  // A file or item the checker skipped over a limit was not checked, so it must not pass a CI gate.
+  return diagnostics.some((d) => d.severity === 'error' || d.code === LIMIT_EXCEEDED_CODE) ? 1 : 0;
 }
 
 if (require.main === module) {
+  // `lint ... | head` closes the pipe early: stop quietly instead of printing a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   process.exitCode = main(process.argv.slice(2));
 }

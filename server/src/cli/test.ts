@@ -6,7 +6,8 @@
  * Exit status: 0 when every case passed, 1 when a case failed or could not
  * run, 2 on a usage error.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { readRegularFile } from './files';
 import { dirname, join, relative, resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RulesWorkspace } from '../core/workspace';
@@ -110,14 +111,14 @@ interface FileRun {
 
 /** Loads the rules of one test file and runs its cases. Throws only for unreadable rules files, with a message. */
 function runFile(path: string, options: TestOptions): FileRun {
-  const text = readFileSync(path, 'utf8');
+  const text = readRegularFile(path).toString('utf8');
   const uri = resolve(path);
   const test = parseRuleTestFile(uri, text);
   const workspace = new RulesWorkspace({ useDefaultRules: options.useDefaultRules });
   const rulesPaths = test.rules ? test.rules.map((rule) => resolve(dirname(uri), rule.value)) : expandRulesPaths(options.rules).map((rule) => resolve(rule));
   for (const rulesPath of rulesPaths) {
     try {
-      workspace.setFile(rulesPath, readFileSync(rulesPath, 'utf8'));
+      workspace.setFile(rulesPath, readRegularFile(rulesPath).toString('utf8'));
     } catch (error) {
       throw new Error(`${describeReadError(relative(process.cwd(), rulesPath), error)} It is listed in the rules of ${path}.`);
     }
@@ -130,7 +131,7 @@ function runFile(path: string, options: TestOptions): FileRun {
   const readAlert = (alertPath: string) => {
     const full = resolve(dirname(uri), alertPath);
     try {
-      return parseAlertJson(readFileSync(full, 'utf8'), alertPath);
+      return parseAlertJson(readRegularFile(full).toString('utf8'), alertPath);
     } catch (error) {
       return { error: describeReadError(alertPath, error) };
     }

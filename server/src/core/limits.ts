@@ -53,8 +53,13 @@ export function resolveLimits(limits: Partial<Limits> | undefined): Limits {
     const value = limits?.[key];
     return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : DEFAULT_LIMITS[key];
   };
-  return { maxFileSize: pick('maxFileSize'), maxConditionLength: pick('maxConditionLength'), maxNestingDepth: pick('maxNestingDepth') };
+  // The yaml parser recurses once per level and exhausts Node's stack a little above 1,000 levels.
+  const maxNestingDepth = Math.min(pick('maxNestingDepth'), MAX_NESTING_DEPTH);
+  return { maxFileSize: pick('maxFileSize'), maxConditionLength: pick('maxConditionLength'), maxNestingDepth };
 }
+
+/** The highest nesting depth a setting may ask for. */
+export const MAX_NESTING_DEPTH = 500;
 
 /**
  * Returns the UTF-8 size of `text` in bytes, or stops counting and returns

@@ -17,7 +17,7 @@ import {
   ClientCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../cli/files';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findRulesFiles, readRulesFileIfAny } from './workspace-files';
 import { RulesWorkspace } from '../core';
@@ -44,7 +44,7 @@ let clientCapabilities: ClientCapabilities = {};
 /** Reads a base rules file named in the settings; logs and skips it when it cannot be read. */
 function readBaseRules(uri: string): string | undefined {
   try {
-    return readFileSync(fileURLToPath(uri), 'utf8');
+    return readRegularFile(fileURLToPath(uri)).toString('utf8');
   } catch (error) {
     connection.console.error(`settings: cannot read base rules file ${uri}: ${String(error)}. Check falco.baseRulesetFiles.`);
     return undefined;

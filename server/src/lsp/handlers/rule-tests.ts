@@ -4,7 +4,7 @@
  * request that runs cases and returns their explanation trees. Test files
  * never enter the rules workspace.
  */
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../../cli/files';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -39,7 +39,7 @@ function programFor(context: ServerContext, file: RuleTestFile): { program: Prog
   for (const rule of file.rules) {
     const path = resolve(folder, rule.value);
     try {
-      workspace.setFile(pathToFileURL(path).toString(), readFileSync(path, 'utf8'));
+      workspace.setFile(pathToFileURL(path).toString(), readRegularFile(path).toString('utf8'));
     } catch (error) {
       problems.push({ span: rule.span, message: `Cannot read rules file '${rule.value}': ${(error as NodeJS.ErrnoException).code ?? String(error)}. Check the path, which is relative to this test file.` });
     }
@@ -86,7 +86,7 @@ function alertReader(uri: string): (path: string) => AlertFileResult {
   return (path) => {
     if (!uri.startsWith('file:')) return { error: `Cannot read '${path}': the test file is not on disk.` };
     try {
-      return parseAlertJson(readFileSync(resolve(dirname(fileURLToPath(uri)), path), 'utf8'), path);
+      return parseAlertJson(readRegularFile(resolve(dirname(fileURLToPath(uri)), path)).toString('utf8'), path);
     } catch (error) {
       return { error: `Cannot read '${path}': ${(error as NodeJS.ErrnoException).code ?? String(error)}. Check the path, which is relative to this test file.` };
     }
@@ -114,7 +114,7 @@ export const ruleTestsFeature: ServerFeature = {
   register(context) {
     context.connection.onRequest(LIST_RULE_TESTS_REQUEST, (params: { uri: string; text?: string }) => {
       try {
-        const text = params.text ?? context.documents.get(params.uri)?.getText() ?? readFileSync(fileURLToPath(params.uri), 'utf8');
+        const text = params.text ?? context.documents.get(params.uri)?.getText() ?? readRegularFile(fileURLToPath(params.uri)).toString('utf8');
         const file = parseRuleTestFile(params.uri, text);
         const document = TextDocuments.create(params.uri, 'falco-tests', 0, text);
         return file.cases.map((testCase) => ({
@@ -143,7 +143,7 @@ export const ruleTestsFeature: ServerFeature = {
     context.connection.onRequest(RUN_RULE_TESTS_REQUEST, (params: RunParams) => {
       try {
         const open = context.documents.get(params.uri);
-        const text = open ? open.getText() : readFileSync(fileURLToPath(params.uri), 'utf8');
+        const text = open ? open.getText() : readRegularFile(fileURLToPath(params.uri)).toString('utf8');
         const file = parseRuleTestFile(params.uri, text);
         const selected = params.names ? { ...file, cases: file.cases.filter((c) => params.names!.includes(c.name)) } : file;
         const { program } = programFor(context, file);
