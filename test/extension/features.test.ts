@@ -71,7 +71,7 @@ describe('language features', () => {
     const seed = readFileSync(join(ROOT, 'test', 'fixtures', 'cases', 'seed-pci-rules.indented.yaml'), 'utf8');
     const document = await openRulesFile('features/seed_rules.yaml', seed, true);
     const expected = cliCodesAndRanges(document.uri.fsPath);
-    assert.equal(expected.length, 42);
+    assert.equal(expected.length, 52);
     assert.deepEqual(codesAndRanges(falcoDiagnostics(document.uri)), expected);
   });
 
