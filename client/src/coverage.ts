@@ -12,10 +12,22 @@ import { createNonce, parseRevealArgument, parseWebviewMessage, prepareWebviewHt
 const SHOW_COVERAGE_COMMAND = 'falco.showCoverage';
 const LANGUAGE_ID = 'falco-rules';
 
+/** Hooks for the extension-host tests: what the status bar item shows, and the report it summarises. */
+export interface CoverageHooks {
+  /** The status bar item's text, or undefined while the item is hidden. */
+  statusText(): string | undefined;
+  /** Fires after the status bar item was updated. */
+  onDidUpdateStatus: vscode.Event<void>;
+  /** Requests the report as JSON from the server. */
+  requestReport(): Promise<CoverageReport>;
+}
+
 /** Registers the command, the webview and the status bar item. Call after the client has started. */
-export function register(context: vscode.ExtensionContext, client: LanguageClient): void {
+export function register(context: vscode.ExtensionContext, client: LanguageClient): CoverageHooks {
   const view = new CoverageView(client);
   const status = vscode.window.createStatusBarItem('falco.coverage', vscode.StatusBarAlignment.Left, 10);
+  const statusUpdated = new vscode.EventEmitter<void>();
+  let statusVisible = false;
   status.name = 'Falco PCI-DSS coverage';
   status.command = SHOW_COVERAGE_COMMAND;
   let summary: CoverageChangedParams | undefined;
@@ -24,16 +36,21 @@ export function register(context: vscode.ExtensionContext, client: LanguageClien
     const rulesFileOpen = vscode.window.activeTextEditor?.document.languageId === LANGUAGE_ID;
     if (!summary || (summary.files === 0 && !rulesFileOpen)) {
       status.hide();
+      statusVisible = false;
+      statusUpdated.fire();
       return;
     }
     status.text = `$(shield) PCI ${summary.covered}/${summary.total}`;
     const notLoaded = summary.rulesNotLoaded ? ` ${summary.rulesNotLoaded} rule(s) with PCI tags do not load.` : '';
     status.tooltip = `PCI DSS requirements covered by enabled rules that load: ${summary.covered} of ${summary.total}.${notLoaded} Click for the report.`;
     status.show();
+    statusVisible = true;
+    statusUpdated.fire();
   };
 
   context.subscriptions.push(
     status,
+    statusUpdated,
     view,
     vscode.commands.registerCommand(SHOW_COVERAGE_COMMAND, (argument: unknown) => view.show(parseRevealArgument(argument))),
     vscode.window.onDidChangeActiveTextEditor(updateStatus),
@@ -62,6 +79,11 @@ export function register(context: vscode.ExtensionContext, client: LanguageClien
       if (event.oldState !== State.Running && event.newState === State.Running) void requestSummary();
     }),
   );
+  return {
+    statusText: () => (statusVisible ? status.text : undefined),
+    onDidUpdateStatus: statusUpdated.event,
+    requestReport: () => client.sendRequest<CoverageReport>(COVERAGE_REQUEST, { format: 'json' }),
+  };
 }
 
 /** The webview panel of the report; at most one at a time. */

@@ -13,11 +13,22 @@ import * as coverage from './coverage';
 import * as pciTemplates from './pci-templates';
 import { isRuleTestsFileName } from '../../server/src/core/rule-tests/format';
 import * as ruleTests from './rule-tests';
+import type { ClientOptions } from '../../server/src/lsp/settings';
 
 const LANGUAGE_ID = 'falco-rules';
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/**
+ * Hooks that `activate` returns for the extension-host tests, which cannot
+ * read the status bar or test results through the `vscode` API. They are no
+ * stable API for other extensions.
+ */
+export interface FalcoTestHooks {
+  coverage: coverage.CoverageHooks;
+  ruleTests: ruleTests.RuleTestHooks;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<FalcoTestHooks> {
   const module = context.asAbsolutePath(path.join('out', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc, options: { execArgv: nodeOptions.execArgv } },
@@ -30,7 +41,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       // The server indexes rules files the editor has not opened and follows their changes on disk.
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
     },
-    initializationOptions: vscode.workspace.getConfiguration('falco'),
+    // The snippet file already offers the PCI-DSS templates, so the server's template items would show each one twice.
+    initializationOptions: { ...vscode.workspace.getConfiguration('falco'), pciTemplateCompletion: false } satisfies Partial<ClientOptions>,
   };
   client = new LanguageClient('falco', 'Falco Rules', serverOptions, clientOptions);
 
@@ -39,8 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   vscode.workspace.textDocuments.forEach(detectFalcoRules);
   pciTemplates.register(context, client);
   await client.start();
-  coverage.register(context, client);
-  ruleTests.register(context, client);
+  return { coverage: coverage.register(context, client), ruleTests: ruleTests.register(context, client) };
 }
 
 /** Switches a plain YAML document to the Falco rules language when its first item is a rule, macro or list. */

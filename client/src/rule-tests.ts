@@ -67,9 +67,22 @@ async function pickRule(uri: vscode.Uri): Promise<string | undefined> {
   return vscode.window.showQuickPick(rules, { placeHolder: 'Rule to create a test for' });
 }
 
-export function register(context: vscode.ExtensionContext, client: LanguageClient): void {
+export type RuleTestOutcome = 'passed' | 'failed' | 'errored' | 'skipped';
+
+/**
+ * Hooks for the extension-host tests, because the `vscode` API gives an
+ * extension no access to test results.
+ */
+export interface RuleTestHooks {
+  controller: vscode.TestController;
+  /** Fires when a run ends, with the outcome of each case it ran by test item id. */
+  onDidEndRun: vscode.Event<ReadonlyMap<string, RuleTestOutcome>>;
+}
+
+export function register(context: vscode.ExtensionContext, client: LanguageClient): RuleTestHooks {
   const controller = vscode.tests.createTestController('falcoRuleTests', 'Falco rule tests');
-  context.subscriptions.push(controller);
+  const runEnded = new vscode.EventEmitter<ReadonlyMap<string, RuleTestOutcome>>();
+  context.subscriptions.push(controller, runEnded);
   /** Case items by rule name, for the code lens and `falco.runRuleTests`. */
   const casesByRule = new Map<string, vscode.TestItem[]>();
 
@@ -111,6 +124,14 @@ export function register(context: vscode.ExtensionContext, client: LanguageClien
 
   async function runHandler(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
     const run = controller.createTestRun(request);
+    const outcomes = new Map<string, RuleTestOutcome>();
+    const report = (item: vscode.TestItem, outcome: RuleTestOutcome, message?: vscode.TestMessage) => {
+      outcomes.set(item.id, outcome);
+      if (outcome === 'passed') run.passed(item);
+      else if (outcome === 'skipped') run.skipped(item);
+      else if (outcome === 'failed') run.failed(item, message!);
+      else run.errored(item, message!);
+    };
     const roots: vscode.TestItem[] = request.include ? [...request.include] : [];
     if (!request.include) controller.items.forEach((item) => roots.push(item));
     // Group the cases by file: one request per file.
@@ -134,17 +155,17 @@ export function register(context: vscode.ExtensionContext, client: LanguageClien
       try {
         results = await client.sendRequest<RunResultJson[]>('falco/ruleTests/run', { uri: uri.toString(), names: items.map((item) => item.label) });
       } catch (error) {
-        items.forEach((item) => run.errored(item, new vscode.TestMessage(`The server could not run the case: ${String(error)}`)));
+        items.forEach((item) => report(item, 'errored', new vscode.TestMessage(`The server could not run the case: ${String(error)}`)));
         continue;
       }
       for (const item of items) {
         const result = results.find((candidate) => candidate.name === item.label);
         if (!result) {
-          run.skipped(item);
+          report(item, 'skipped');
           continue;
         }
         if (result.outcome === 'pass') {
-          run.passed(item);
+          report(item, 'passed');
           continue;
         }
         const text = [result.message ?? '', result.explanation ? `\n${formatExplanation(result.explanation)}` : '', ...result.approximations.map((note) => `\nnote: ${note}`)].join('');
@@ -156,11 +177,11 @@ export function register(context: vscode.ExtensionContext, client: LanguageClien
         } else if (item.uri && item.range) {
           message.location = new vscode.Location(item.uri, item.range);
         }
-        if (result.outcome === 'fail') run.failed(item, message);
-        else run.errored(item, message);
+        report(item, result.outcome === 'fail' ? 'failed' : 'errored', message);
       }
     }
     run.end();
+    runEnded.fire(outcomes);
   }
 
   controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => runHandler(request, token), true);
@@ -215,4 +236,5 @@ export function register(context: vscode.ExtensionContext, client: LanguageClien
       },
     }),
   );
+  return { controller, onDidEndRun: runEnded.event };
 }

@@ -27,6 +27,18 @@ class FakeStatusBarItem {
   dispose(): void {}
 }
 
+class FakeEventEmitter<T> {
+  private readonly listeners: Array<Listener<T>> = [];
+  readonly event = (listener: Listener<T>) => {
+    this.listeners.push(listener);
+    return disposable;
+  };
+  fire(value: T): void {
+    for (const listener of this.listeners) listener(value);
+  }
+  dispose(): void {}
+}
+
 class FakeRange {
   constructor(
     readonly startLine: number,
@@ -71,6 +83,7 @@ function createFakeVscode() {
   const statusItems: FakeStatusBarItem[] = [];
   const api = {
     StatusBarAlignment: { Left: 1, Right: 2 },
+    EventEmitter: FakeEventEmitter,
     ViewColumn: { One: 1, Beside: -2 },
     Range: FakeRange,
     Uri: {
@@ -146,6 +159,8 @@ describe('coverage client', () => {
   const server = createFakeClient();
   const moduleInternals = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string; _cache: Record<string, unknown> };
   const originalResolve = moduleInternals._resolveFilename;
+  let hooks: import('../../client/src/coverage').CoverageHooks;
+  let statusUpdates = 0;
   const fakes: Record<string, unknown> = {
     vscode: fake.api,
     'vscode-languageclient/node': { State: { Stopped: 1, Running: 2, Starting: 3 } },
@@ -157,7 +172,8 @@ describe('coverage client', () => {
     };
     for (const [name, exports] of Object.entries(fakes)) moduleInternals._cache[`fake:${name}`] = { id: `fake:${name}`, filename: `fake:${name}`, loaded: true, exports };
     const coverage = require('../../client/src/coverage') as typeof import('../../client/src/coverage');
-    coverage.register({ subscriptions: [] } as never, server.client as never);
+    hooks = coverage.register({ subscriptions: [] } as never, server.client as never);
+    hooks.onDidUpdateStatus(() => statusUpdates++);
     await settle();
   });
 
@@ -172,6 +188,8 @@ describe('coverage client', () => {
     assert.equal(item.visible, true);
     assert.equal(item.command, 'falco.showCoverage');
     assert.deepEqual(server.requests[0], ['falco/coverage', 'json']);
+    assert.equal(hooks.statusText(), '$(shield) PCI 7/57');
+    assert.equal(statusUpdates, 1);
   });
 
   it('hides the item without rules files', () => {
@@ -183,6 +201,8 @@ describe('coverage client', () => {
     assert.equal(item.text, '$(shield) PCI 0/57');
     fake.changeEditor('yaml');
     assert.equal(item.visible, false);
+    assert.equal(hooks.statusText(), undefined);
+    assert.equal(statusUpdates, 4);
   });
 
   it('opens the report and reveals requirements', async () => {

@@ -4,17 +4,18 @@
  */
 import * as assert from 'node:assert/strict';
 import { RulesWorkspace, doComplete, pciCodeLenses } from '../../server/src/core';
+import type { CompletionOptions } from '../../server/src/core';
 import { findPciRequirement } from '../../server/src/core/pci/requirements';
 import { findPciTemplate } from '../../server/src/core/pci/templates';
 import { withCursor } from '../helpers';
 
 const URI = 'file:///pci/templates_rules.yaml';
 
-function completeAt(source: string) {
+function completeAt(source: string, options: CompletionOptions = {}) {
   const { text, offset } = withCursor(source);
   const workspace = new RulesWorkspace();
   workspace.setFile(URI, text);
-  const candidates = doComplete(workspace, URI, offset);
+  const candidates = doComplete(workspace, URI, offset, options);
   return { text, candidates, templates: candidates.filter((c) => c.kind === 'snippet') };
 }
 
@@ -45,6 +46,14 @@ describe('PCI template completion', () => {
     assert.equal(text.slice(t18.replace.start, t18.replace.end), '- sh');
     assert.ok(t18.filterText!.startsWith('- PCI-DSS 10.2.1.2, 10.2.2, 8.2.1, 6.5.4 – '));
     assert.match(t18.documentation!, /k8saudit plugin/);
+  });
+
+  it('leaves templates out when turned off', () => {
+    const source = '- rule: r\n  desc: d\n  condition: spawned_process\n  output: o\n  priority: INFO\n\npc$0\n';
+    const { candidates, templates } = completeAt(source, { pciTemplates: false });
+    assert.deepEqual(templates, []);
+    assert.deepEqual(candidates.map((c) => c.label), ['rule', 'macro', 'list', 'required_engine_version', 'required_plugin_versions']);
+    assert.equal(completeAt(source, { pciTemplates: true }).templates.length, 19);
   });
 
   it('offers no template on an existing key', () => {

@@ -4,6 +4,7 @@
 // smoke test of the extension installed from its .vsix.
 //
 // Usage: node test/e2e/run.mjs [--only host|ui|vsix]... [--update-images] [--verbose]
+// --update-images copies the screenshots that README.md shows to docs/images/.
 // FALCO_E2E_GREP=<pattern> runs only the extension-host tests whose titles match.
 // Without code-server or Chromium it prints what is missing and exits 0,
 // except with CI=true, where a missing tier is a failure.
@@ -29,8 +30,20 @@ const { values: options } = parseArgs({
     only: { type: 'string', multiple: true },
     'update-images': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: process.env.FALCO_E2E_VERBOSE === '1' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (options.help) {
+  console.log(`Usage: node test/e2e/run.mjs [--only host|ui|vsix]... [--update-images] [--verbose]
+
+  --only TIER        run only this part (repeatable): host (extension-host suite),
+                     ui (Playwright tests), vsix (smoke test of the packaged extension)
+  --update-images    copy the screenshots that README.md shows to docs/images/
+  --verbose          print the output of code-server and the editor
+
+FALCO_E2E_GREP=<pattern> runs only the extension-host tests whose titles match.`);
+  process.exit(0);
+}
 const TIERS = ['host', 'ui', 'vsix'];
 for (const tier of options.only ?? []) {
   if (!TIERS.includes(tier)) {
@@ -165,7 +178,7 @@ try {
     await runUiTests();
     if (options['update-images']) {
       mkdirSync(IMAGES, { recursive: true });
-      for (const name of ['completion.png', 'quick-fix.png', 'snippet.png']) copyFileSync(join(SCREENSHOTS, name), join(IMAGES, name));
+      for (const name of ['completion.png', 'quick-fix.png', 'snippet.png', 'coverage.png', 'pci-template.png']) copyFileSync(join(SCREENSHOTS, name), join(IMAGES, name));
       console.log(`Copied the screenshots to ${IMAGES}.`);
     }
   }

@@ -74,11 +74,14 @@ export class TestClient {
     this.connection.listen();
   }
 
-  /** Initializes the server, with `rootUri` as the only workspace folder when given and `textDocument` client capabilities. */
-  async initialize(rootUri: string | null = null, textDocument: Record<string, unknown> = {}): Promise<void> {
+  /**
+   * Initializes the server, with `rootUri` as the only workspace folder when
+   * given, `textDocument` client capabilities and `initializationOptions`.
+   */
+  async initialize(rootUri: string | null = null, textDocument: Record<string, unknown> = {}, initializationOptions?: unknown): Promise<void> {
     const capabilities = { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } }, textDocument };
     const workspaceFolders = rootUri ? [{ uri: rootUri, name: 'workspace' }] : null;
-    await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri, capabilities, workspaceFolders });
+    await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri, capabilities, workspaceFolders, initializationOptions });
     await this.connection.sendNotification(InitializedNotification.type, {});
   }
 

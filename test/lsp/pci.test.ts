@@ -72,6 +72,32 @@ describe('PCI features over stdio', function () {
     });
   });
 
+  describe('with pciTemplateCompletion false', () => {
+    let client: TestClient;
+
+    before(async () => {
+      client = new TestClient();
+      await client.initialize(null, { completion: { completionItem: { snippetSupport: true } } }, { pciTemplateCompletion: false, baseRuleset: 'bundled' });
+    });
+
+    after(async () => {
+      await client.stop();
+    });
+
+    it('completes item kinds without templates', async () => {
+      const uri = 'file:///pci/no_templates_rules.yaml';
+      await client.open(uri, RULES);
+      const items = await client.complete(uri, 7, 0);
+      assert.deepEqual(items.map((item) => item.label), ['rule', 'macro', 'list', 'required_engine_version', 'required_plugin_versions']);
+      assert.deepEqual(items.filter((item) => item.kind === CompletionItemKind.Snippet), []);
+    });
+
+    it('still returns the templates by request', async () => {
+      const templates = await client.connection.sendRequest<PciTemplateInfo[]>('falco/pciTemplates');
+      assert.equal(templates.length, 19);
+    });
+  });
+
   describe('without snippet support', () => {
     let client: TestClient;
 

@@ -33,6 +33,7 @@ function fakeContext(documents: Map<string, TextDocument>, logs: string[]): Serv
     logFailure: (method, target, error) => logs.push(`${method}: failed for ${target}: ${String(error)}`),
     trace: () => undefined,
     clientCapabilities: () => ({}),
+    clientOptions: () => ({ pciTemplateCompletion: true }),
   };
 }
 

@@ -15,7 +15,7 @@ export type { WorkspaceOptions } from './workspace';
 export { DEFAULT_LIMITS, LIMIT_EXCEEDED_CODE, resolveLimits } from './limits';
 export type { Limits } from './limits';
 export { doComplete } from './features/completion';
-export type { CompletionCandidate, CandidateKind } from './features/completion';
+export type { CompletionCandidate, CandidateKind, CompletionOptions } from './features/completion';
 export { doHover } from './features/hover';
 export type { HoverResult } from './features/hover';
 export { findDefinition, findReferences, documentHighlights } from './features/navigation';

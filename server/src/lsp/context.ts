@@ -7,6 +7,7 @@ import type { CancellationToken, ClientCapabilities, Connection, Position, Range
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { performance } from 'node:perf_hooks';
 import type { RulesWorkspace } from '../core';
+import type { ClientOptions } from './settings';
 
 export interface ServerContext {
   connection: Connection;
@@ -14,6 +15,8 @@ export interface ServerContext {
   workspace: RulesWorkspace;
   /** The capabilities the client sent with `initialize`; empty before it. */
   clientCapabilities(): ClientCapabilities;
+  /** The options the client sent in `initializationOptions`; the defaults before `initialize`. */
+  clientOptions(): ClientOptions;
   /** Hands the document's latest text to the workspace, if it changed since. */
   syncDocument(document: TextDocument): void;
   /** Logs a failed request with the method and what it was about (the document URI, version and position), and keeps serving. */

@@ -25,8 +25,8 @@ import { toLspDiagnostic } from './convert';
 import { ServerContext } from './context';
 import { FEATURES } from './handlers';
 import { isRuleTestsDocument, publishRuleTestDiagnostics } from './handlers/rule-tests';
-import { normalizeSettings, toWorkspaceOptions } from './settings';
-import type { TraceLevel } from './settings';
+import { normalizeSettings, readClientOptions, toWorkspaceOptions } from './settings';
+import type { ClientOptions, TraceLevel } from './settings';
 
 const connection = createConnection(ProposedFeatures.all);
 // With a stdio transport stdout is the protocol: route stray console output to the client's log.
@@ -40,6 +40,7 @@ let rootUri: string | undefined;
 let workspaceFolders: string[] = [];
 let traceLevel: TraceLevel = 'off';
 let clientCapabilities: ClientCapabilities = {};
+let clientOptions: ClientOptions = readClientOptions(undefined);
 
 /** Reads a base rules file named in the settings; logs and skips it when it cannot be read. */
 function readBaseRules(uri: string): string | undefined {
@@ -54,6 +55,7 @@ function readBaseRules(uri: string): string | undefined {
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   supportsConfiguration = !!params.capabilities.workspace?.configuration;
   clientCapabilities = params.capabilities;
+  clientOptions = readClientOptions(params.initializationOptions);
   rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
   workspaceFolders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : [])).filter((uri) => uri.startsWith('file:'));
   workspace.setOptions(toWorkspaceOptions(normalizeSettings(params.initializationOptions as Record<string, unknown> | null), rootUri, readBaseRules));
@@ -230,6 +232,7 @@ const context: ServerContext = {
   documents,
   workspace,
   clientCapabilities: () => clientCapabilities,
+  clientOptions: () => clientOptions,
   syncDocument,
   logFailure: (method, uri, error) => {
     connection.console.error(`${method}: failed for ${uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);

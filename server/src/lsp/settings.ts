@@ -58,6 +58,25 @@ export function normalizeSettings(raw: Record<string, unknown> | null | undefine
   };
 }
 
+/**
+ * Options a client sends in `initializationOptions` next to the `falco.*`
+ * settings. The server reads them once, at `initialize`.
+ */
+export interface ClientOptions {
+  /**
+   * Whether completion offers the PCI-DSS rule templates. Default true. The
+   * VS Code client sends false because the extension's snippet file offers
+   * the same templates.
+   */
+  pciTemplateCompletion: boolean;
+}
+
+/** Reads the client options from `initializationOptions`; a missing or non-boolean value keeps the default. */
+export function readClientOptions(raw: unknown): ClientOptions {
+  const value = raw && typeof raw === 'object' ? (raw as { pciTemplateCompletion?: unknown }).pciTemplateCompletion : undefined;
+  return { pciTemplateCompletion: typeof value === 'boolean' ? value : true };
+}
+
 function readTrace(raw: unknown): TraceLevel {
   const level = raw && typeof raw === 'object' ? (raw as { server?: unknown }).server : undefined;
   return typeof level === 'string' && TRACE_LEVELS.has(level) ? (level as TraceLevel) : 'off';

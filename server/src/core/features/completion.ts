@@ -106,15 +106,24 @@ const KEY_SNIPPETS: Record<string, string> = {
 
 const PRIORITY_LEVELS = 'Falco orders priorities as syslog severities, from Emergency (0, most severe) to Debug (7).';
 
+export interface CompletionOptions {
+  /**
+   * Offers the PCI-DSS rule templates where a new item may start. Default
+   * true. A client that already offers the templates from a snippet file
+   * turns it off, so that each template is listed once.
+   */
+  pciTemplates?: boolean;
+}
+
 /** Returns the completion candidates at `offset` in the document `uri`. */
-export function doComplete(workspace: RulesWorkspace, uri: string, offset: number): CompletionCandidate[] {
+export function doComplete(workspace: RulesWorkspace, uri: string, offset: number, options: CompletionOptions = {}): CompletionCandidate[] {
   const document = workspace.getDocument(uri);
   if (!document) return [];
   const context = completionContextAt(document, offset);
   switch (context.kind) {
     case 'item-kind': {
       const candidates = itemKindCandidates(context.replace, context.hasColon, context.withDash);
-      if (!context.hasColon) candidates.push(...pciTemplateCandidates(document.text, context.replace));
+      if (!context.hasColon && options.pciTemplates !== false) candidates.push(...pciTemplateCandidates(document.text, context.replace));
       return candidates;
     }
     case 'key':

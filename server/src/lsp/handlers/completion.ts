@@ -10,7 +10,8 @@ export const completionFeature: ServerFeature = {
       withDocument(context, 'completion', { ...params, token }, [], (document) => {
         // LSP: a client that does not declare snippet support gets plain text.
         const snippetSupport = context.clientCapabilities().textDocument?.completion?.completionItem?.snippetSupport === true;
-        return doComplete(context.workspace, document.uri, document.offsetAt(params.position)).map((candidate) => toLspCompletionItem(document, candidate, snippetSupport));
+        const options = { pciTemplates: context.clientOptions().pciTemplateCompletion };
+        return doComplete(context.workspace, document.uri, document.offsetAt(params.position), options).map((candidate) => toLspCompletionItem(document, candidate, snippetSupport));
       }),
     );
   },
