@@ -1,8 +1,9 @@
 /**
  * The entries of the "Insert PCI-DSS rule template" quick pick, without
  * VS Code types so that tests can run them: a separator per requirement, in
- * the standard's order, followed by the templates that carry its tag. A
- * template with several requirements appears under each of them.
+ * the standard's order, followed by the templates whose first tag names it.
+ * Each template appears once, so that filtering shows no repeats, and the
+ * headings stay short, so that they do not hide the template names.
  */
 
 /** The fields of a `falco/pciTemplates` result that the quick pick shows. */
@@ -27,14 +28,15 @@ export function pciTemplatePickEntries(templates: readonly PciTemplateSummary[])
     for (const template of prelude) entries.push(templateEntry(template));
   }
 
-  const titles = new Map<string, string | undefined>();
-  for (const template of templates) for (const requirement of template.requirements) if (!titles.has(requirement.id)) titles.set(requirement.id, requirement.title);
-  for (const id of [...titles.keys()].sort(compareRequirementIds)) {
-    const title = titles.get(id);
-    entries.push({ kind: 'separator', label: title ? `${id} ${title}` : id });
-    for (const template of templates) {
-      if (template.requirements.some((requirement) => requirement.id === id)) entries.push(templateEntry(template));
-    }
+  const groups = new Map<string, PciTemplateSummary[]>();
+  for (const template of templates) {
+    const primary = template.requirements[0]?.id;
+    if (primary === undefined) continue;
+    groups.set(primary, [...(groups.get(primary) ?? []), template]);
+  }
+  for (const id of [...groups.keys()].sort(compareRequirementIds)) {
+    entries.push({ kind: 'separator', label: `PCI DSS ${id}` });
+    for (const template of groups.get(id)!) entries.push(templateEntry(template));
   }
   return entries;
 }
