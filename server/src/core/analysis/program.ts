@@ -78,7 +78,7 @@ export class Program {
   readonly environment: LoadEnvironment;
   /** Identifies the environment, so that cached item diagnostics of another one are not reused. */
   private readonly environmentKey: string;
-  /** While an item is checked: the cross-item facts its check asked for, with their answers. */
+  /** The cross-item facts read by the item check in progress, each with its value then. */
   private recording: Array<[Query, string]> | undefined;
 
   /** False when no later program will look for this one's item diagnostics (a one-shot check such as the CLI's). */
@@ -103,7 +103,7 @@ export class Program {
     });
   }
 
-  /** Where `item` loads: its file's index and its position in the whole load order; undefined for items of no file of the program. */
+  /** Returns the file index and load-order position of `item`, or undefined for an item of no file of the program. */
   private positionOf(item: RulesItem): { fileIndex: number; order: number } | undefined {
     const document = itemDocuments.get(item);
     const fileIndex = document ? this.fileIndexByDocument.get(document) : undefined;
@@ -166,7 +166,7 @@ export class Program {
   /**
    * Checks one item, or reuses the diagnostics of an earlier check of the same
    * parsed item (an unchanged chunk keeps its YAML nodes across edits) when
-   * every cross-item fact that check asked for still has the same answer.
+   * every cross-item fact that check read still has the same value.
    */
   private checkItemCached(item: RulesItem, fileIndex: number, problems: Diagnostic[]): void {
     if (!this.reuseItems) {
@@ -201,7 +201,7 @@ export class Program {
     return queries.every(([query, answer]) => this.answer(query, item, fileIndex, scope) === answer);
   }
 
-  /** Answers a recorded query for `item` in this program, as the text it was recorded with. */
+  /** Returns the value of a recorded query for `item` in this program, as the text it was recorded with. */
   private answer([kind, name]: Query, item: RulesItem, fileIndex: number, scope: ConditionScope): string {
     switch (kind) {
       case 'macroState':
@@ -221,7 +221,7 @@ export class Program {
     }
   }
 
-  /** Every definition that shares the item's kind and name: where it loads relative to the item, and its text. */
+  /** Returns every definition that shares the item's kind and name: where it loads relative to the item, and its text. */
   private definitionsAnswer(item: RulesItem): string {
     if (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') return '';
     if (item.name === undefined) return '';
@@ -270,7 +270,7 @@ export class Program {
   scopeFor(item: RulesItem, fileIndex: number): ConditionScope {
     const scope = this.plainScopeFor(item, fileIndex);
     if (!this.recording) return scope;
-    // Record what the check asks, so that a later program can tell whether the answers changed.
+    // Record each fact the check reads, so that a later program can tell whether a value changed.
     this.record(['source', ''], String(scope.source));
     this.record(['usedByRule', ''], String(scope.usedByRule));
     return {
@@ -361,7 +361,7 @@ export class Program {
       // Expanding every list in load order first keeps the recursion shallow for long chains of lists.
       this.listsWarmed = true;
       for (const [definitionKey, defs] of this.definitions) {
-        // Lists of indexed files are expanded when asked for, which keeps their items unparsed.
+        // Lists of indexed files are expanded on request, which keeps their items unparsed.
         if (definitionKey.startsWith('list:') && !defs[0]!.item.summary) this.listItems(defs[0]!.name, defs[0]!.fileIndex);
       }
       if (this.listItemCache.has(key)) return this.listItemCache.get(key);
@@ -654,7 +654,7 @@ function usageOf(document: RulesDocument): DocumentUsage {
 
 const conditionWordsCache = new WeakMap<object, readonly string[]>();
 
-/** The decoded scalar items of a list, as written (nested list names not expanded). */
+/** Returns the decoded scalar items of a list, as written (nested list names not expanded). */
 function listValues(item: RulesItem): readonly string[] {
   let values = rawListItemsCache.get(item.key);
   if (!values) {
@@ -684,7 +684,7 @@ function isUpdateItem(item: RulesItem): boolean {
   return isUpdate;
 }
 
-/** The distinct words of an item's condition and exceptions that could name a macro or a list. */
+/** Returns the distinct words of an item's condition and exceptions that could name a macro or a list. */
 function conditionWords(item: RulesItem): readonly string[] {
   if (item.summary) return item.summary.words;
   let words = conditionWordsCache.get(item.key);

@@ -17,6 +17,7 @@ import { chunkReader, ITEM_KINDS } from './model';
 import type { ItemEntry, ItemKind, ItemSummary, RulesDocument, RulesItem } from './model';
 import type { ScalarMap } from '../yaml/scalar-map';
 import { fileSizeDiagnostic, resolveLimits } from '../limits';
+import { parseYamlCppBool } from '../checks/structure';
 import type { Limits } from '../limits';
 
 /** How many parsed items of indexed files stay in memory. */
@@ -142,7 +143,7 @@ function scanItem(text: string, chunk: Chunk): ScannedItem | undefined {
   if (append) {
     const value = readOneLineScalar(append.inline);
     if (value === undefined) return undefined;
-    appends = YAML_CPP_TRUE.has(value.value);
+    appends = parseYamlCppBool(value.value) === true;
   }
   item.summary.isUpdate = kind === 'rule' ? keys.has('override') || appends || !keys.has('condition') : keys.has('override') || appends;
 
@@ -156,9 +157,6 @@ function scanItem(text: string, chunk: Chunk): ScannedItem | undefined {
   item.summary.words = [...words];
   return item;
 }
-
-/** yaml-cpp's spellings of true (yaml-cpp convert.cpp). */
-const YAML_CPP_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
 
 /**
  * Reads the value after a key's colon when it is a plain or quoted scalar
