@@ -141,8 +141,10 @@ function readCase(node: YAMLMap, error: ErrorSink, document: Document): RuleTest
   const firstKey = node.items[0] ? spanOf(node.items[0].key as YamlNode) : span;
   const testCase: RuleTestCase = { name: '', nameSpan: firstKey, span, fields: [] };
   let hasEvent = false;
+  let hasExpect = false;
   for (const pair of node.items) {
     const key = keyText(pair);
+    if (key === 'expect') hasExpect = true;
     const keySpan = spanOf(pair.key as YamlNode);
     const value = pair.value as YamlNode | null;
     const valueSpan = value ? spanOf(value) : keySpan;
@@ -180,7 +182,8 @@ function readCase(node: YAMLMap, error: ErrorSink, document: Document): RuleTest
     }
   }
   if (testCase.name === '') error(testCase.nameSpan, "The test case has no 'name': give each case a name to report it by.");
-  if (!testCase.expect) error(testCase.nameSpan, "The test case has no 'expect': write 'expect: match' or 'expect: no_match'.");
+  // An invalid 'expect' value has its own error above.
+  if (!hasExpect) error(testCase.nameSpan, "The test case has no 'expect': write 'expect: match' or 'expect: no_match'.");
   if (!hasEvent) error(testCase.nameSpan, "The test case has no 'event' or 'alert': give the event's fields, such as 'event: {evt.type: execve, proc.name: bash}'.");
   if (!testCase.rule && !testCase.alertRule && !testCase.alertFile) error(testCase.nameSpan, "The test case has no 'rule': name the rule under test.");
   return testCase;

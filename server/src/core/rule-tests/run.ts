@@ -67,7 +67,7 @@ export function runCase(program: Program, testCase: RuleTestCase, readAlert: Ale
     ruleName ??= alert.rule;
   }
   if (!ruleName) return { ...base, rule: undefined, outcome: 'error', message: 'The case names no rule.' };
-  if (!testCase.expect) return { ...base, rule: ruleName, outcome: 'error', message: "The case has no 'expect'." };
+  if (!testCase.expect) return { ...base, rule: ruleName, outcome: 'error', message: "The case has no valid 'expect' (match or no_match)." };
 
   let compiled: ReturnType<typeof compileRule>;
   let evaluation: EvaluationResult;
