@@ -112,3 +112,14 @@ describe('indexed files', () => {
     assert.deepEqual(workspace.diagnostics('file:///lib_rules.yaml').map((d) => d.code), ['LOAD_UNUSED_MACRO', 'LOAD_ERR_COMPILE_CONDITION']);
   });
 });
+
+describe('load order advice', () => {
+  it('tells a rule to load the macro file first', () => {
+    const workspace = new RulesWorkspace({ useDefaultRules: false });
+    workspace.setFile('file:///a_rules.yaml', '- rule: r\n  desc: d\n  condition: late_macro\n  output: o\n  priority: INFO\n');
+    workspace.setFile('file:///b_rules.yaml', '- macro: late_macro\n  condition: evt.type = open\n');
+    const [diagnostic] = workspace.diagnostics('file:///a_rules.yaml');
+    assert.equal(diagnostic?.code, 'LOAD_ERR_VALIDATE');
+    assert.match(diagnostic!.message, /defined in b_rules\.yaml, which loads after this file\. Falco loads files in order, so load the file that defines it before this one/);
+  });
+});

@@ -150,7 +150,8 @@ function parseArguments(args: string[]): LintOptions | 'help' | 'version' {
       options.limits = { ...options.limits, [limitOf(option)]: number };
     } else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : rest[++i];
-      if (value !== 'text' && value !== 'json' && value !== 'sarif' && value !== 'falco-json') throw new UsageError(`Invalid value '${value ?? ''}' for --format: use 'text', 'json', 'sarif' or 'falco-json'.`);
+      if (value === undefined || value === '') throw new UsageError("Missing value for --format: use 'text', 'json', 'sarif' or 'falco-json'.");
+      if (value !== 'text' && value !== 'json' && value !== 'sarif' && value !== 'falco-json') throw new UsageError(`Invalid value '${value}' for --format: use 'text', 'json', 'sarif' or 'falco-json'.`);
       options.format = value;
     } else if (arg.startsWith('-') && arg !== '-') {
       throw new UsageError(`Unknown option '${arg}'. Run 'falco-pci --help' for the options.`);

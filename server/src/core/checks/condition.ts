@@ -313,7 +313,12 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
           return;
         }
         if (state?.state === 'later') {
-          report(node.span, `Undefined macro '${node.name}' used in filter: it is defined ${state.where}, after this ${isRule ? 'rule' : 'macro'}. A macro may only use macros defined before it; move the definition up.`, 'LOAD_ERR_VALIDATE');
+          // A rule sees every macro loaded before its file ends, so only another file's macro can be late for it.
+          const advice = isRule
+            ? 'Falco loads files in order, so load the file that defines it before this one (rules_files in falco.yaml, or the falco.loadOrder setting).'
+            : 'A macro may only use macros defined before it; move the definition up.';
+          const place = isRule ? state.where : `${state.where}, after this macro`;
+          report(node.span, `Undefined macro '${node.name}' used in filter: it is defined ${place}. ${advice}`, 'LOAD_ERR_VALIDATE');
           return;
         }
         report(node.span, `Undefined macro '${node.name}' used in filter.${didYouMean(suggest(node.name, scope.macroNames(), 3))} Define it with '- macro: ${node.name}' or check the spelling.`, 'LOAD_ERR_VALIDATE');
