@@ -2,10 +2,10 @@
  * `falco-pci coverage`: the PCI DSS coverage report of rules files, loaded
  * in the order given on top of the bundled falco_rules.yaml.
  */
+import { positionConverter } from '../shared/io';
 import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RulesWorkspace, DEFAULT_RULES_URI } from '../core/workspace';
 import { computeCoverage, CoverageLocator, CoverageReport } from '../core/pci/coverage';
 import { renderCoverageJson, renderCoverageMarkdown } from '../core/pci/coverage-markdown';
@@ -129,16 +129,8 @@ function coverageOfPaths(options: CoverageOptions, expandPaths: ExpandPaths, unr
 
 /** Converts offsets through `TextDocument` and shows files relative to the working folder. */
 function createLocator(): CoverageLocator {
-  const documents = new Map<string, TextDocument>();
   return {
-    positionAt(uri, text, offset) {
-      let document = documents.get(uri);
-      if (!document) {
-        document = TextDocument.create(uri, 'falco-rules', 0, text);
-        documents.set(uri, document);
-      }
-      return document.positionAt(offset);
-    },
+    positionAt: positionConverter(),
     displayName(uri) {
       if (uri === DEFAULT_RULES_URI) return 'falco_rules.yaml (bundled)';
       if (uri === 'stdin:') return '-';

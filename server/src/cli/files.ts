@@ -2,7 +2,10 @@
  * Reading rules files for the CLI: one wording for every read error, and `-`
  * for standard input.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../shared/io';
+
+export { readRegularFile };
 
 const READ_ERROR_REASONS: Record<string, string> = {
   ENOENT: 'no such file or folder',
@@ -13,14 +16,6 @@ const READ_ERROR_REASONS: Record<string, string> = {
   ENOTREGULAR: 'it is not a regular file (a device, a pipe or a socket)',
 };
 
-/**
- * Reads a regular file. Devices, pipes and sockets are refused before any
- * byte is read: /dev/zero never ends, and a pipe can block forever.
- */
-export function readRegularFile(path: string): Buffer {
-  if (!statSync(path).isFile()) throw Object.assign(new Error(`'${path}' is not a regular file`), { code: 'ENOTREGULAR' });
-  return readFileSync(path);
-}
 
 /** Describes why a file or folder could not be read, the same way for every path. */
 export function describeReadError(path: string, error: unknown): string {

@@ -14,7 +14,7 @@ import type { Severity } from './types';
 export interface DiagnosticCodeInfo {
   /** A short name of the problem, as a noun phrase. */
   title: string;
-  /** What the checker reports under this code and how to fix it. */
+  /** The problem the checker reports under this code, and how to fix it. */
   description: string;
   /**
    * Severity the checker reports the code with unless a setting overrides it.

@@ -89,10 +89,10 @@ export class RulesWorkspace {
 
   /**
    * Adds or replaces a file that only lends its definitions to other files,
-   * such as a workspace file the editor has not opened. It is read lightly
-   * (names, kinds, ranges and the words its conditions use) and parsed item
-   * by item when something needs more; asking for its diagnostics reads it
-   * fully.
+   * such as a workspace file the editor has not opened. A line scan reads
+   * its names, kinds, ranges and the words its conditions use, and an item is
+   * parsed only when something needs more. Asking for the file's diagnostics
+   * reads it fully.
    */
   indexFile(uri: string, text: string): RulesDocument {
     const existing = this.documents.get(uri);

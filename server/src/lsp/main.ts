@@ -17,7 +17,7 @@ import {
   ClientCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { readRegularFile } from '../cli/files';
+import { readRegularFile } from '../shared/io';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findRulesFiles, readRulesFileIfAny } from './workspace-files';
 import { RulesWorkspace } from '../core';
@@ -124,9 +124,9 @@ function publish(document: TextDocument): void {
  * Edits arrive per keystroke. The workspace takes a document's new text when
  * its diagnostics are published or when a request needs it. An edited or
  * opened document is checked on the next turn of the event loop, so edits
- * that arrived together cost one analysis; the other open documents, whose
- * diagnostics can change through the edited file's macros and lists, are
- * checked once typing pauses for DEPENDENTS_DELAY_MS.
+ * that arrived together cost one analysis. The other open documents can
+ * change through the edited file's macros and lists, so they are checked
+ * once typing pauses for DEPENDENTS_DELAY_MS.
  */
 const DEPENDENTS_DELAY_MS = 250;
 const pendingTexts = new Set<string>();

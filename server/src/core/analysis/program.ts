@@ -556,9 +556,9 @@ export class Program {
   }
 
   /**
-   * True when a rule uses the macro `name`, directly or through other macros.
-   * Searches back from the macro through the macros that refer to it; when no
-   * rule is found, none is found for any macro on the way either.
+   * Returns true when a rule uses the macro `name`, directly or through other
+   * macros. The search goes back through the macros that refer to it. When it
+   * finds no rule, no macro on the way has one either, so all are recorded.
    */
   private macroUsedByRule(name: string): boolean {
     const known = this.usedByRule.get(name);

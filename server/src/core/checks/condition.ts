@@ -313,7 +313,7 @@ export function checkCondition(map: ScalarMap, scope: ConditionScope, problems: 
           return;
         }
         if (state?.state === 'later') {
-          // A rule sees every macro loaded before its file ends, so only another file's macro can be late for it.
+          // A rule can use every macro of its own file and of earlier files, so only a later file's macro is late for it.
           const advice = isRule
             ? 'Falco loads files in order, so load the file that defines it before this one (rules_files in falco.yaml, or the falco.loadOrder setting).'
             : 'A macro may only use macros defined before it; move the definition up.';

@@ -16,7 +16,7 @@ import { mapScalar, ScalarMap } from '../yaml/scalar-map';
 import { conditionLengthDiagnostic, fileSizeDiagnostic, findExcessiveNesting, nestingDiagnostic, resolveLimits } from '../limits';
 import type { Limits } from '../limits';
 
-/** What the program needs of an item of an indexed file: whether it changes an earlier definition, and the words that may name macros and lists. */
+/** The facts the program needs of an item of an indexed file: whether it changes an earlier definition, and the words that may name macros and lists. */
 export interface ItemSummary {
   isUpdate: boolean;
   words: readonly string[];

@@ -37,17 +37,7 @@ export const pciRequirementFixer: Fixer = ({ document, uri, diagnostic }) => {
   return pciV4Candidates(tag.value.slice(PCI_TAG_PREFIX.length))
     .map((id) => PCI_TAG_PREFIX + id)
     .filter((candidate) => !present.has(candidate))
-    .map((candidate): CodeAction => {
-      const title = findPciRequirement(candidate.slice(PCI_TAG_PREFIX.length))?.title;
-      return {
-        title: `Replace with '${candidate}'${title ? ` (${title})` : ''}`,
-        kind: 'quickfix',
-        isPreferred: false,
-        safe: false,
-        edits: [{ uri, span: diagnostic.span, newText: candidate }],
-        diagnostic,
-      };
-    });
+    .map((candidate) => replaceAction(uri, diagnostic, candidate));
 };
 
 function itemAt(document: RulesDocument, span: Span): RulesItem | undefined {

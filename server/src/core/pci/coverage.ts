@@ -242,7 +242,9 @@ class CoverageBuilder {
       }
     }
     const failed = problems.some((problem) => !SKIP_CODES.has(problem.code));
-    const status: CoverageRuleStatus = failed ? 'failed' : skipped ? 'skipped' : state.enabled ? 'enabled' : 'disabled';
+    let status: CoverageRuleStatus = state.enabled ? 'enabled' : 'disabled';
+    if (skipped) status = 'skipped';
+    if (failed) status = 'failed';
     return {
       name: state.name,
       status,

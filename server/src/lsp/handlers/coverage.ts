@@ -4,8 +4,8 @@
  * the server also sends `falco/coverageChanged` with the summary whenever the
  * workspace changed, so a client can refresh its status bar and webview.
  */
+import { positionConverter } from '../../shared/io';
 import { ErrorCodes, RequestType, ResponseError } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { performance } from 'node:perf_hooks';
 import { computeCoverage, CoverageLocator, CoverageReport, DEFAULT_RULES_URI, renderCoverageHtml, renderCoverageMarkdown } from '../../core';
 import type { Program } from '../../core/analysis/program';
@@ -74,17 +74,9 @@ export const coverageFeature = createCoverageFeature();
  * deepest folder that contains every workspace file.
  */
 function createLocator(uris: string[]): CoverageLocator {
-  const documents = new Map<string, TextDocument>();
   const base = commonFolder(uris.filter((uri) => uri.startsWith('file:')));
   return {
-    positionAt(uri, text, offset) {
-      let document = documents.get(uri);
-      if (!document) {
-        document = TextDocument.create(uri, 'falco-rules', 0, text);
-        documents.set(uri, document);
-      }
-      return document.positionAt(offset);
-    },
+    positionAt: positionConverter(),
     displayName(uri) {
       if (uri === DEFAULT_RULES_URI) return 'falco_rules.yaml (bundled)';
       const relative = base !== undefined && uri.startsWith(base) ? uri.slice(base.length) : uri;

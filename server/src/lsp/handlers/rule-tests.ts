@@ -4,7 +4,7 @@
  * request that runs cases and returns their explanation trees. Test files
  * never enter the rules workspace.
  */
-import { readRegularFile } from '../../cli/files';
+import { readRegularFile } from '../../shared/io';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
